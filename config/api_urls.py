@@ -1,0 +1,13 @@
+"""Routes of the JSON API under /api/v1/; each app contributes its own router entries."""
+
+from django.urls import include, path
+
+from core import api as core_api
+
+urlpatterns = [
+    path("auth/token/", core_api.ObtainTokenView.as_view(), name="api-token"),
+    path("", core_api.APIRootView.as_view(), name="api-root"),
+    path("", include("places.api_urls")),
+    path("", include("taxonomy.api_urls")),
+    path("", include("accounts.api_urls")),
+]

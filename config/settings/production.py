@@ -1,0 +1,36 @@
+"""Production settings: every secret must come from the environment.
+
+Importing this module with a secret missing raises ``ImproperlyConfigured``
+naming the variable, so a misconfigured server refuses to start instead of
+running with a guessable key.
+"""
+
+from config.env import env, env_bool, env_int, require
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = require("SECRET_KEY")
+FIELD_ENCRYPTION_KEYS = require("FIELD_ENCRYPTION_KEYS")
+BLIND_INDEX_KEY = require("BLIND_INDEX_KEY")
+DATABASE_URL = require("DATABASE_URL")
+ALLOWED_HOSTS = [h.strip() for h in require("ALLOWED_HOSTS").split(",") if h.strip()]
+ALLOW_DEMO_SEED = False
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"
+STORAGES = {  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Behind a proxy the client address is in X-Forwarded-For; axes must lock the
+# real client, not the proxy.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
+WAGTAILADMIN_BASE_URL = env("SITE_URL", f"https://{ALLOWED_HOSTS[0]}")

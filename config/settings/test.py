@@ -1,0 +1,29 @@
+"""Settings for the test suite: fast hashing, local-memory cache, eager Celery
+unless REDIS_URL is set (then Celery still runs eagerly but the cache is Redis)."""
+
+from config.env import env
+
+from .base import *  # noqa: F403
+from .base import REDIS_URL
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+FIELD_ENCRYPTION_KEYS = env(
+    "FIELD_ENCRYPTION_KEYS", "t1:dGVzdC1rZXktMS10ZXN0LWtleS0xLXRlc3Qta2V5LTE="
+)
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktdGVzdC1ibGluZC0x")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process so tests see their effects; with REDIS_URL set the
+# broker is still real for tests that publish to it explicitly.
+CELERY_TASK_ALWAYS_EAGER = True
+if REDIS_URL:
+    CACHES["default"]["KEY_PREFIX"] = "sc-test"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"  # noqa: F405
+AXES_ENABLED = True
+WAGTAILADMIN_BASE_URL = "http://testserver"
+STORAGES = {  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,89 @@
+"""Writing to the audit log. Every service that changes state calls ``record_change``;
+every read of a beneficiary's personal data calls ``record_read``.
+
+Details must name fields and states, never personal values or sealed bid
+content: the log is read by supervisors and must not become a second copy of
+the data it protects.
+"""
+
+from django.db import models
+
+from core import request_context
+from core.models import AuditEvent
+
+
+def _object_fields(target) -> dict:
+    if target is None:
+        return {}
+    if isinstance(target, models.Model):
+        ident = getattr(target, "uuid", None) or getattr(target, "reference", None) or target.pk
+        return {
+            "object_type": target._meta.label_lower,
+            "object_id": str(ident),
+        }
+    return {"object_type": str(target)}
+
+
+def _write(*, kind, action, actor, organization, target, purpose, details, label=""):
+    context = request_context.current()
+    actor_id = None
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        actor_id = actor.pk
+    elif context.user_id:
+        actor_id = context.user_id
+    return AuditEvent.objects.create(
+        kind=kind,
+        action=action,
+        actor_id=actor_id,
+        organization=organization,
+        purpose=purpose[:200],
+        details=details or {},
+        ip_address=context.ip_address,
+        request_id=context.request_id,
+        object_label=label[:200],
+        **_object_fields(target),
+    )
+
+
+def record_change(
+    *, action: str, actor=None, organization=None, target=None, details=None, label: str = ""
+) -> AuditEvent:
+    """Record a state change, e.g. ``record_change(action="provider.verified", ...)``."""
+    return _write(
+        kind=AuditEvent.Kind.CHANGE,
+        action=action,
+        actor=actor,
+        organization=organization,
+        target=target,
+        purpose="",
+        details=details,
+        label=label,
+    )
+
+
+def record_read(
+    *, action: str, actor, organization=None, target=None, purpose: str, fields=()
+) -> AuditEvent:
+    """Record that ``actor`` saw personal data of ``target`` (which fields, for what purpose)."""
+    return _write(
+        kind=AuditEvent.Kind.READ,
+        action=action,
+        actor=actor,
+        organization=organization,
+        target=target,
+        purpose=purpose,
+        details={"fields": sorted(fields)},
+    )
+
+
+def record_security(*, action: str, actor=None, details=None) -> AuditEvent:
+    """Record a security event such as a sign-in, a lockout or a key rotation."""
+    return _write(
+        kind=AuditEvent.Kind.SECURITY,
+        action=action,
+        actor=actor,
+        organization=None,
+        target=None,
+        purpose="",
+        details=details,
+    )

@@ -1,0 +1,3 @@
+"""API routes of the taxonomy app."""
+
+urlpatterns: list = []

@@ -12,6 +12,6 @@ DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-not-for-production")  # noqa: S105
 # Fixed development keys so the demo database stays readable across restarts.
 FIELD_ENCRYPTION_KEYS = env(
-    "FIELD_ENCRYPTION_KEYS", "dev1:ZGV2LWtleS0xLWRldi1rZXktMS1kZXYta2V5LTEtIQ=="
+    "FIELD_ENCRYPTION_KEYS", "dev1:ZGV2LWtleS0xLWRldi1rZXktMS1kZXYta2V5LTEtISE="
 )
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", "ZGV2LWJsaW5kLWluZGV4LWtleS1kZXYtYmxpbmQtaWR4")

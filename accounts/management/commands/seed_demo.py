@@ -1,0 +1,48 @@
+"""Seed the demo data set (idempotent): parties, users, and what later apps add.
+
+Refused under production settings: demo users with a known password must
+never exist on a live server.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import demo
+from places.models import Area
+
+
+class Command(BaseCommand):
+    help = "Create the demo organizations and users (and later apps' demo data). Idempotent."
+
+    def handle(self, *args, **options):
+        if not settings.ALLOW_DEMO_SEED:
+            raise CommandError(
+                "seed_demo is refused under production settings: demo users have a known password."
+            )
+        password = os.environ.get("DEMO_PASSWORD") or settings.DEMO_PASSWORD_DEFAULT
+        if not Area.objects.filter(code="310000000000").exists():
+            self.stdout.write("Areas not loaded yet: running load_areas first.")
+            call_command("load_areas", stdout=self.stdout)
+
+        with transaction.atomic():
+            parties = demo.seed_parties()
+            demo.seed_users(parties, password=password)
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(parties.agencies)} agencies, "
+                f"{len(parties.providers)} providers, {len(parties.users)} users."
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write("Demo logins (all with the same password):")
+        for username, (display_name, where, roles) in demo.DEMO_USERS.items():
+            organization = demo.organization_for(parties, where)
+            role_names = ", ".join(str(role.label) for role in roles)
+            self.stdout.write(f"  {username:<13} {role_names:<40} {organization.name_en}")
+        self.stdout.write(f"  password: {password}")
+        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/")

@@ -1,0 +1,103 @@
+"""What each role can do next: the cards of the /app/ workspace.
+
+Each app adds its actions to ``ACTIONS`` (roles, title, text, URL name). An
+action appears only to people holding one of its roles, and only when its
+page exists, so the workspace never links to a page that is not there.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.rules import roles_of
+
+
+@dataclass(frozen=True)
+class WorkspaceAction:
+    roles: frozenset[str]
+    title: Promise
+    text: Promise
+    url_name: str = ""
+    url: str = ""
+
+    def href(self) -> str | None:
+        if self.url:
+            return self.url
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+ALL_ROLES = frozenset(Role.values)
+
+ACTIONS: list[WorkspaceAction] = [
+    WorkspaceAction(
+        roles=frozenset({Role.SUPERVISOR, Role.PLATFORM_ADMIN}),
+        title=_("Audit log"),
+        text=_(
+            "See who changed what and who read personal data, with the purpose they gave."
+        ),
+        url_name="accounts:audit_log",
+    ),
+    WorkspaceAction(
+        roles=frozenset({Role.EDITOR, Role.MODERATOR}),
+        title=_("Edit public content"),
+        text=_("Write and review policies, service guides and news before they are published."),
+        url_name="wagtailadmin_home",
+    ),
+    WorkspaceAction(
+        roles=frozenset({Role.PLATFORM_ADMIN}),
+        title=_("Manage organizations and users"),
+        text=_("Register agencies, providers and assessors, and grant roles to their staff."),
+        url_name="admin:accounts_organization_changelist",
+    ),
+    WorkspaceAction(
+        roles=ALL_ROLES,
+        title=_("Use the API"),
+        text=_(
+            "Connect other systems: exchange your username and password for a token, "
+            "then read the interactive documentation."
+        ),
+        url_name="api-docs",
+    ),
+]
+
+# What each role is responsible for, shown next to the role on the workspace.
+ROLE_DUTIES = {
+    Role.COMMISSIONER: _(
+        "Build pooled budgets with partner agencies, publish tenders, run evaluation panels "
+        "and award contracts."
+    ),
+    Role.FINANCE: _("Approve your agency's contributions to pooled budgets and its payments."),
+    Role.CASEWORKER: _(
+        "Record the people you help and their needs, and refer them to the right provider "
+        "with their consent."
+    ),
+    Role.SUPERVISOR: _(
+        "Oversee your agency's cases and referrals, handle escalations and read its audit log."
+    ),
+    Role.PROVIDER_ADMIN: _(
+        "Keep your organization's profile, services and capacity up to date, bid for "
+        "tenders and manage your staff."
+    ),
+    Role.PROVIDER_STAFF: _("Answer referrals, update capacity and report progress and outcomes."),
+    Role.ASSESSOR: _("Carry out the third-party assessments assigned to you."),
+    Role.EDITOR: _("Write policies, service guides and news for the public site."),
+    Role.MODERATOR: _("Review and publish what editors submit."),
+    Role.PLATFORM_ADMIN: _("Verify providers and manage organizations and their users."),
+}
+
+
+def actions_for(user) -> list[tuple[WorkspaceAction, str]]:
+    held = roles_of(user)
+    result = []
+    for action in ACTIONS:
+        if action.roles & held:
+            href = action.href()
+            if href:
+                result.append((action, href))
+    return result

@@ -1,0 +1,85 @@
+"""The /app/ workspace shows each role what it can do next; the audit log page is scoped."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from core.audit import record_change
+from tests.factories.accounts import AgencyFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_workspace_requires_sign_in(client):
+    response = client.get(reverse("accounts:workspace"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_supervisor_is_offered_the_audit_log(client):
+    client.force_login(user_with_role(Role.SUPERVISOR))
+    page = client.get(reverse("accounts:workspace"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("accounts:audit_log") in page
+    assert "Supervisor" in page
+
+
+def test_caseworker_is_not_offered_the_audit_log(client):
+    client.force_login(user_with_role(Role.CASEWORKER))
+    page = client.get(reverse("accounts:workspace"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("accounts:audit_log") not in page
+    assert "refer them to the right provider" in page
+
+
+def test_user_without_role_is_told_what_to_do(client):
+    from tests.factories.accounts import UserFactory
+
+    client.force_login(UserFactory())
+    page = client.get(reverse("accounts:workspace"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "not yet linked to an organization" in page
+
+
+def test_audit_log_answers_404_to_caseworkers(client):
+    client.force_login(user_with_role(Role.CASEWORKER))
+    assert client.get(reverse("accounts:audit_log")).status_code == 404
+
+
+def test_supervisor_sees_only_their_agencys_events(client, django_assert_max_num_queries):
+    mine, other = AgencyFactory(), AgencyFactory()
+    supervisor = user_with_role(Role.SUPERVISOR, organization=mine)
+    for index in range(3):
+        record_change(action=f"mine.{index}", organization=mine)
+    record_change(action="theirs.secret", organization=other)
+    client.force_login(supervisor)
+    page = client.get(reverse("accounts:audit_log"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "mine.2" in page
+    assert "theirs.secret" not in page
+
+
+def test_audit_log_query_count_does_not_grow(client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agency = AgencyFactory()
+    supervisor = user_with_role(Role.SUPERVISOR, organization=agency)
+    client.force_login(supervisor)
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("accounts:audit_log")).status_code == 200
+        return len(queries)
+
+    record_change(action="a", organization=agency, actor=supervisor)
+    few = count_queries()
+    for index in range(30):
+        record_change(action=f"b{index}", organization=agency, actor=supervisor)
+    assert count_queries() == few
+
+
+def test_bad_date_range_gets_a_field_error(client):
+    client.force_login(user_with_role(Role.SUPERVISOR))
+    page = client.get(
+        reverse("accounts:audit_log"),
+        {"date_from": "2026-05-02", "date_to": "2026-05-01"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "The end date must be on or after the start date." in page

@@ -11,11 +11,12 @@ MANAGE := $(VENV)/bin/python manage.py
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 ARGS ?=
 
-.PHONY: help setup run test lint ci-checks schema-check migrate worker beat clean
+.PHONY: help setup run test lint ci-checks migrations-check system-check schema-check migrate \
+	worker beat clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
-		| awk 'BEGIN {FS = ":.*## "} {printf "  make %-13s %s\n", $$1, $$2}'
+		| awk 'BEGIN {FS = ":.*## "} {printf "  make %-17s %s\n", $$1, $$2}'
 
 setup: ## create .venv, install dependencies and system packages, compile translations
 	@bash scripts/setup.sh
@@ -28,12 +29,18 @@ run: migrate ## set up, migrate, load areas and demo data, serve http://127.0.0.
 test: setup ## run the whole test suite; extra pytest arguments with ARGS="-k bids"
 	@bash scripts/test.sh $(ARGS)
 
-lint: setup ## ruff lint and format check
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+lint: setup ## ruff lint and format check (both run, either fails the target)
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff format --check . || status=1; \
+	exit $$status
 
-ci-checks: lint schema-check ## what CI runs before the suites: lint, migrations, system checks, API schema
+ci-checks: lint migrations-check system-check schema-check ## the checks CI runs before the suites
+
+migrations-check: setup ## every model change has its migration
 	$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
+
+system-check: setup ## Django's system checks under the test settings
 	$(TEST_SETTINGS) $(MANAGE) check
 
 schema-check: setup ## the OpenAPI schema generates without warnings and is valid

@@ -8,6 +8,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 # Plain-language pages read best with few formatting options: no images inline,
 # no headings inside paragraphs (the heading block gives the outline).
 PARAGRAPH_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
+SAFE_URL_PREFIXES = ("/", "https://", "http://")
 
 
 class HeadingBlock(blocks.CharBlock):
@@ -41,10 +42,20 @@ class CallToActionBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        if not value.get("page") and not value.get("url"):
+        url = value.get("url", "").strip()
+        if not value.get("page") and not url:
             message = _("Choose a page or enter an address for the button.")
             raise StructBlockValidationError(
                 block_errors={"page": ValidationError(message), "url": ValidationError(message)}
+            )
+        # Only site paths and web addresses: never "javascript:" or other schemes.
+        if url and not url.startswith(SAFE_URL_PREFIXES):
+            raise StructBlockValidationError(
+                block_errors={
+                    "url": ValidationError(
+                        _("Enter a path starting with / or an address starting with https://.")
+                    )
+                }
             )
         return value
 

@@ -42,7 +42,7 @@ KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 
 
 class EncryptionError(Exception):
-    """A stored value could not be decrypted. The message names the field and key, never the value."""
+    """A stored value could not be decrypted; the message names field and key, never the value."""
 
 
 class UnknownKeyError(EncryptionError):
@@ -130,9 +130,7 @@ def parse_keyring(raw: str | None) -> Keyring:
         if not sep or not key_id:
             raise _misconfigured(f"entry {position} has no '<key id>:' prefix")
         if not KEY_ID_PATTERN.match(key_id):
-            raise _misconfigured(
-                f"key id {key_id!r} must be 1-32 letters, digits, '.', '_' or '-'"
-            )
+            raise _misconfigured(f"key id {key_id!r} must be 1-32 letters, digits, '.', '_' or '-'")
         if key_id in ciphers:
             raise _misconfigured(f"key id {key_id!r} is listed twice")
         try:

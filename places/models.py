@@ -1,5 +1,7 @@
 """Administrative areas of China (GB/T 2260), from provinces down to communities."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -60,3 +62,10 @@ class Area(models.Model):
     @property
     def district_code(self) -> str:
         return self.code[:6]
+
+    @property
+    def point(self) -> tuple[Decimal, Decimal] | None:
+        """The centroid as (latitude, longitude), or None when the area has none."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)

@@ -34,3 +34,8 @@ STORAGES = {  # noqa: F405
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
 WAGTAILADMIN_BASE_URL = env("SITE_URL", f"https://{ALLOWED_HOSTS[0]}")
+# drf-spectacular hooks a full schema generation into `check --deploy`. That
+# generation queries the database (it fails on one not yet migrated, the usual
+# state when a release is checked) and judges the code, not this deployment's
+# configuration; CI validates the schema instead (`make schema-check`).
+SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "ENABLE_DJANGO_DEPLOY_CHECK": False}  # noqa: F405

@@ -1,4 +1,4 @@
-"""Concrete models for testing encrypted fields and blind indexes; installed only by test settings."""
+"""Concrete models that exercise encrypted fields and blind indexes; installed by test settings."""
 
 from django.db import models
 

@@ -1,0 +1,38 @@
+"""Wagtail pages of the public site.
+
+The home page is the root of each language's page tree: the Chinese home is the
+root of the default Site, and its English translation (same ``translation_key``,
+``en`` locale) is served at the same address when the visitor's language is
+English, because Wagtail routes from ``site.root_page.localized``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import PARAGRAPH_FEATURES, BodyBlock
+
+
+class HomePage(Page):
+    """The front page: what the platform is for, and a way in for each kind of visitor."""
+
+    intro = RichTextField(
+        _("introduction"),
+        features=PARAGRAPH_FEATURES,
+        blank=True,
+        help_text=_("One or two sentences under the title saying what this site is for."),
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    # Only directly under the tree root: one home page per language.
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")

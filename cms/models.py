@@ -3,10 +3,12 @@
 The home page is the root of each language's page tree: the Chinese home is the
 root of the default Site, and its English translation (same ``translation_key``,
 ``en`` locale) is served at the same address when the visitor's language is
-English, because Wagtail routes from ``site.root_page.localized``.
+English, because Wagtail routes from ``site.root_page.localized``. A page that
+has no English translation yet is served from the Chinese tree rather than
+answering 404, so a link shared between readers of either language always works.
 """
 
-from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -36,3 +38,22 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+    def route(self, request, path_components):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            default_home = self._default_language_home()
+            if not path_components or default_home is None:
+                raise
+            return default_home.route(request, path_components)
+
+    def _default_language_home(self):
+        """This page's translation in the site's default language, when this is another one."""
+        from wagtail.models import Locale
+
+        default_locale = Locale.get_default()
+        if self.locale_id == default_locale.pk:
+            return None
+        home = self.get_translation_or_none(default_locale)
+        return home.specific if home is not None and home.live else None

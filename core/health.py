@@ -60,5 +60,3 @@ def run_checks() -> dict:
         "broker": check_broker(),
         "cjk_font": check_cjk_font(),
     }
-
-

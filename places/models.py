@@ -34,7 +34,9 @@ class Area(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
@@ -46,6 +48,16 @@ class Area(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(code__regex=r"^[0-9]{12}$"), name="area_code_12_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__range=(-90, 90)),
+                name="area_latitude_range",
+                violation_error_message=_("Latitude must be between -90 and 90."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__range=(-180, 180)),
+                name="area_longitude_range",
+                violation_error_message=_("Longitude must be between -180 and 180."),
             ),
         ]
 

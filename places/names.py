@@ -185,28 +185,31 @@ def english_name(name_zh: str, code: str = "") -> str:
 
 def romanize(name_zh: str) -> str:
     """Pinyin of the stem plus the English generic term, e.g. 浦东新区 → Pudong New Area."""
-    for term_zh, term_en in GENERIC_TERMS:
-        stem = name_zh.removesuffix(term_zh)
-        # 清新区 is the district of Qingxin, not a "new area" of 清: a longer
-        # term counts only when a real stem (two characters or more) is left.
-        if stem != name_zh and len(stem) >= min(2, len(term_zh)):
-            break
-    else:
+    split = _split_generic_term(name_zh)
+    if split is None:
         return spell(name_zh)
-
+    stem, term_zh, term_en = split
     groups = []
     if term_zh.startswith("自治"):
         stem, groups = _split_ethnic_groups(stem)
-    if len(stem) == 1:
-        # 沙县 Shaxian County, 城区 Chengqu District: a lone syllable is no name.
-        proper = spell(stem + term_zh)
-    else:
-        proper = spell(stem)
+    # 沙县 Shaxian County, 城区 Chengqu District: a lone syllable is no name.
+    proper = spell(stem + term_zh) if len(stem) == 1 else spell(stem)
     words = [proper] if proper else []
     if groups:
         words.append(_join_groups(groups))
     words.append(term_en)
     return " ".join(words)
+
+
+def _split_generic_term(name_zh: str) -> tuple[str, str, str] | None:
+    """(stem, generic term, its English) for ``name_zh``, or None if it ends in no known term."""
+    for term_zh, term_en in GENERIC_TERMS:
+        stem = name_zh.removesuffix(term_zh)
+        # 清新区 is the district of Qingxin, not a "new area" of 清: a longer
+        # term counts only when a real stem (two characters or more) is left.
+        if stem != name_zh and len(stem) >= min(2, len(term_zh)):
+            return stem, term_zh, term_en
+    return None
 
 
 def spell(text: str) -> str:

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$"
 code_validator = RegexValidator(
     CODE_PATTERN,
-    _("Use lower-case letters, digits and hyphens, with a dot before a sub-category: "
-      "basic-living.dibao."),
+    _(
+        "Use lower-case letters, digits and hyphens, with a dot before a sub-category: "
+        "basic-living.dibao."
+    ),
 )
 
 
@@ -36,7 +38,10 @@ class NeedCategory(models.Model):
     """
 
     code = models.CharField(
-        _("code"), max_length=64, unique=True, validators=[code_validator],
+        _("code"),
+        max_length=64,
+        unique=True,
+        validators=[code_validator],
         help_text=_("Stable identifier, e.g. basic-living.dibao; never changes once used."),
     )
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
@@ -104,8 +109,12 @@ class NeedCategory(models.Model):
                 )
             if self.pk is not None and self.children.exists():
                 raise ValidationError(
-                    {"parent": _("This is a group with categories of its own; it cannot join "
-                                 "another group.")}
+                    {
+                        "parent": _(
+                            "This is a group with categories of its own; it cannot join "
+                            "another group."
+                        )
+                    }
                 )
 
 

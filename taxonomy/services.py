@@ -21,6 +21,7 @@ CODE_IS_PERMANENT = _(
 def save_need_category(*, category: NeedCategory, actor, changed_fields=()) -> NeedCategory:
     """Validate and save a new or edited category, and record who changed what."""
     creating = category.pk is None
+    action = "taxonomy.need_category_created" if creating else "taxonomy.need_category_changed"
     if not creating and "code" in changed_fields:
         stored_code = NeedCategory.objects.values_list("code", flat=True).get(pk=category.pk)
         if stored_code != category.code:
@@ -29,7 +30,7 @@ def save_need_category(*, category: NeedCategory, actor, changed_fields=()) -> N
     with transaction.atomic():
         category.save()
         record_change(
-            action="taxonomy.need_category_created" if creating else "taxonomy.need_category_changed",
+            action=action,
             actor=actor,
             target=category,
             details={"code": category.code, "fields": sorted(changed_fields)},

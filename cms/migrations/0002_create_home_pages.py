@@ -123,6 +123,8 @@ def create_home_pages(apps, schema_editor=None):
         depth=2, path__startswith=root.path, content_type=page_type, slug="home", numchild=0
     )
     welcome_ids = set(welcome_pages.values_list("pk", flat=True))
+    # Free its slug now; the page itself can only go once the Site points elsewhere.
+    Page.objects.filter(pk__in=welcome_ids).update(slug="wagtail-welcome")
     taken_slugs = {page.slug for page in existing_children if page.pk not in welcome_ids}
     last_number = max(
         (int(page.path[-TREEBEARD_STEPLEN:], 36) for page in existing_children), default=0

@@ -228,6 +228,9 @@ BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
 GEOCODER = env("GEOCODER", "offline")
 NOMINATIM_URL = env("NOMINATIM_URL")
 MAP_TILE_URL = env("MAP_TILE_URL")
+# Addresses naming only a district (普陀区, 宝山区…) resolve inside this city first;
+# the platform is run by one city. Empty turns the preference off.
+GEOCODER_HOME_CITY = env("GEOCODER_HOME_CITY", "310100")
 
 # --- Wagtail --------------------------------------------------------------
 WAGTAIL_SITE_NAME = "社会服务联合购买与转介平台"
@@ -258,6 +261,7 @@ SPECTACULAR_SETTINGS = {
     "Authenticate with POST /api/v1/auth/token/ and send 'Authorization: Token <key>'.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,9 +1,11 @@
 """The one wrapper for geocoding: a Chinese address in, an area and a point out.
 
-``geocode(address)`` never raises: whatever the input (empty, garbage, far
-too long) or the state of the outside world (``cpca`` failing, areas not
-loaded, a geocoding server down), it returns a ``GeocodeResult`` whose
-``message`` tells the person what to do next.
+``geocode(address)`` never raises for what a person or the outside world can
+do: whatever the input (empty, garbage, far too long) and whatever happens
+around it (``cpca`` failing, areas not loaded, a geocoding server down), it
+returns a ``GeocodeResult`` whose ``message`` tells the person what to do
+next. Only a misconfigured ``settings.GEOCODER`` raises
+``ImproperlyConfigured``, because that is for the operator to fix.
 
 Two backends, chosen by ``settings.GEOCODER``:
 
@@ -69,14 +71,14 @@ PRECISION_BY_LEVEL = {
 
 
 ADDRESS_NOT_FOUND = gettext_lazy(
-    "Address not found: please include the district, e.g. 上海市浦东新区塘桥街道…."
+    "Address not found: please include the district, e.g. 上海市浦东新区…"
 )
 ADDRESS_EMPTY = gettext_lazy(
-    "Please enter an address, including the district, e.g. 上海市浦东新区塘桥街道…."
+    "Please enter an address, including the district, e.g. 上海市浦东新区…"
 )
 ADDRESS_TOO_LONG = gettext_lazy(
     "This address is too long (at most %(max)d characters). Enter only the address, "
-    "e.g. 上海市浦东新区塘桥街道…."
+    "e.g. 上海市浦东新区…"
 )
 AREAS_NOT_LOADED = gettext_lazy(
     "Addresses cannot be located yet because the list of administrative areas is not loaded. "
@@ -113,7 +115,7 @@ class GeocodeResult:
 
 
 def not_found(message) -> GeocodeResult:
-    """A result for an address we could not place; ``message`` is rendered in the active language."""
+    """A result for an address we could not place, its message in the active language."""
     return GeocodeResult(found=False, message=str(message))
 
 

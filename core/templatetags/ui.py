@@ -107,8 +107,8 @@ def served_paths(request, paths) -> set[str]:
     """The paths among ``paths`` that something serves to this visitor.
 
     Paths routed to a Django view count as served. Paths that fall through to
-    Wagtail count only when a live page exists there in the visitor's language;
-    one query covers all top-level sections.
+    Wagtail count only when a live page exists there, in the visitor's language or
+    the default one; one query covers all top-level sections.
     """
     served, wagtail_paths = set(), []
     for path in paths:
@@ -126,23 +126,27 @@ def served_paths(request, paths) -> set[str]:
 
 
 def _live_page_paths(request, paths) -> set[str]:
-    from wagtail.models import Site
+    from wagtail.models import Page, Site
 
     site = Site.find_for_request(request)
     if site is None:
         return set()
-    home = site.root_page.localized
-    top_level = {path.strip("/"): path for path in paths if path.strip("/").count("/") == 0}
-    found = {
-        top_level[slug]
-        for slug in home.get_children()
-        .live()
-        .filter(slug__in=top_level)
-        .values_list("slug", flat=True)
+    # The home page in the visitor's language, and the default-language home that
+    # serves pages not translated yet (see cms.models.HomePage.route).
+    default_home = site.root_page
+    home = default_home.localized
+    found = {path for path in paths if not path.strip("/")}  # the home page itself
+    top_level = {
+        path.strip("/"): path for path in paths if path.strip("/") and "/" not in path.strip("/")
     }
-    for path in paths:
-        if path in top_level.values():
-            continue
+    children = Page.objects.child_of(home)
+    if home.pk != default_home.pk:
+        children = children | Page.objects.child_of(default_home)
+    found |= {
+        top_level[slug]
+        for slug in children.live().filter(slug__in=top_level).values_list("slug", flat=True)
+    }
+    for path in set(paths) - set(top_level.values()) - found:
         # Deeper paths are rare in navigation: route them the way Wagtail's serve
         # view does, without touching the request's cached route.
         try:

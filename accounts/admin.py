@@ -40,7 +40,15 @@ class OrganizationAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only everywhere, including here."""
 
-    list_display = ["occurred_at", "kind", "action", "actor", "organization", "object_type", "object_id"]
+    list_display = [
+        "occurred_at",
+        "kind",
+        "action",
+        "actor",
+        "organization",
+        "object_type",
+        "object_id",
+    ]
     list_filter = ["kind"]
     search_fields = ["action", "object_id"]
     list_select_related = ["actor", "organization"]

@@ -56,9 +56,18 @@ DISTRICTS = {
 
 # (Chinese stem, English stem) × (Chinese form, English form, registration category)
 PROVIDER_STEMS = [
-    ("阳光", "Sunshine"), ("乐群", "Lequn"), ("益心", "Yixin"), ("馨家园", "Xinjiayuan"),
-    ("同心", "Tongxin"), ("启航", "Qihang"), ("彩虹", "Rainbow"), ("康乐", "Kangle"),
-    ("暖心", "Warm Heart"), ("伙伴", "Partners"), ("明德", "Mingde"), ("安康", "Ankang"),
+    ("阳光", "Sunshine"),
+    ("乐群", "Lequn"),
+    ("益心", "Yixin"),
+    ("馨家园", "Xinjiayuan"),
+    ("同心", "Tongxin"),
+    ("启航", "Qihang"),
+    ("彩虹", "Rainbow"),
+    ("康乐", "Kangle"),
+    ("暖心", "Warm Heart"),
+    ("伙伴", "Partners"),
+    ("明德", "Mingde"),
+    ("安康", "Ankang"),
 ]
 PROVIDER_FORMS = [
     ("社会工作服务社", "Social Work Agency", "2"),
@@ -128,7 +137,8 @@ def seed_parties() -> DemoParties:
         parent=city,
     )
     parties.agencies["human_resources"] = _agency(
-        "上海市人力资源和社会保障局", "Shanghai Municipal Human Resources and Social Security Bureau",
+        "上海市人力资源和社会保障局",
+        "Shanghai Municipal Human Resources and Social Security Bureau",
         SHANGHAI,
     )
     parties.agencies["health"] = _agency(
@@ -138,7 +148,9 @@ def seed_parties() -> DemoParties:
         "上海市残疾人联合会", "Shanghai Disabled Persons' Federation", SHANGHAI
     )
     parties.agencies["welfare_lottery"] = _agency(
-        "上海市福利彩票发行中心", "Shanghai Welfare Lottery Issuance Centre", SHANGHAI,
+        "上海市福利彩票发行中心",
+        "Shanghai Welfare Lottery Issuance Centre",
+        SHANGHAI,
         parent=city,
     )
 

@@ -140,7 +140,9 @@ class Membership(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        allowed = ROLES_BY_KIND.get(self.organization.kind, set()) if self.organization_id else set()
+        allowed = (
+            ROLES_BY_KIND.get(self.organization.kind, set()) if self.organization_id else set()
+        )
         if self.role and self.organization_id and self.role not in allowed:
             raise ValidationError(
                 {

@@ -42,9 +42,7 @@ class SignOutView(auth_views.LogoutView):
 def workspace(request):
     memberships = list(selectors.memberships_of(request.user))
     held = roles_of(request.user)
-    duties = [
-        (Role(role).label, ROLE_DUTIES[Role(role)]) for role in Role.values if role in held
-    ]
+    duties = [(Role(role).label, ROLE_DUTIES[Role(role)]) for role in Role.values if role in held]
     return render(
         request,
         "accounts/workspace.html",

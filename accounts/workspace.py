@@ -38,9 +38,7 @@ ACTIONS: list[WorkspaceAction] = [
     WorkspaceAction(
         roles=frozenset({Role.SUPERVISOR, Role.PLATFORM_ADMIN}),
         title=_("Audit log"),
-        text=_(
-            "See who changed what and who read personal data, with the purpose they gave."
-        ),
+        text=_("See who changed what and who read personal data, with the purpose they gave."),
         url_name="accounts:audit_log",
     ),
     WorkspaceAction(

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from cms.blocks import PARAGRAPH_FEATURES, BodyBlock
@@ -50,8 +50,6 @@ class HomePage(Page):
 
     def _default_language_home(self):
         """This page's translation in the site's default language, when this is another one."""
-        from wagtail.models import Locale
-
         default_locale = Locale.get_default()
         if self.locale_id == default_locale.pk:
             return None

@@ -1,4 +1,7 @@
-"""The Celery application: worker with `celery -A config worker`, timers with `celery -A config beat`."""
+"""The Celery application.
+
+Run a worker with `celery -A config worker` and the timers with `celery -A config beat`.
+"""
 
 import os
 

@@ -129,5 +129,10 @@ class APIRootView(APIView):
         return Response(links)
 
 
+def public_api_endpoints(endpoints, **kwargs):
+    """drf-spectacular hook: document /api/v1/ only (Wagtail's admin API is internal)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
 # Resource names listed at /api/v1/; apps add theirs when they register a router.
 API_ROOT_LINKS = ["areas", "need-categories", "service-tiers", "organizations", "me"]

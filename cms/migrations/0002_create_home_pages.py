@@ -88,7 +88,9 @@ HOME_PAGES = {
 
 
 def _stream_json(blocks):
-    return json.dumps([{"type": kind, "value": value, "id": str(uuid.uuid4())} for kind, value in blocks])
+    return json.dumps(
+        [{"type": kind, "value": value, "id": str(uuid.uuid4())} for kind, value in blocks]
+    )
 
 
 def _child_path(parent_path, number):
@@ -110,9 +112,7 @@ def create_home_pages(apps, schema_editor=None):
     if HomePage.objects.exists():
         return
 
-    locales = {
-        code: Locale.objects.get_or_create(language_code=code)[0] for code in HOME_PAGES
-    }
+    locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in HOME_PAGES}
     root = Page.objects.get(depth=1)
     home_type, _ = ContentType.objects.get_or_create(app_label="cms", model="homepage")
     page_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="page")
@@ -160,9 +160,7 @@ def create_home_pages(apps, schema_editor=None):
     home = homes["zh-hans"]
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True
-        )
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
     else:
         site.root_page = home
         site.save(update_fields=["root_page"])

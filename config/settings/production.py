@@ -5,6 +5,8 @@ naming the variable, so a misconfigured server refuses to start instead of
 running with a guessable key.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env, env_bool, env_int, require
 
 from .base import *  # noqa: F403
@@ -15,6 +17,10 @@ FIELD_ENCRYPTION_KEYS = require("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = require("BLIND_INDEX_KEY")
 DATABASE_URL = require("DATABASE_URL")
 ALLOWED_HOSTS = [h.strip() for h in require("ALLOWED_HOSTS").split(",") if h.strip()]
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "The environment variable ALLOWED_HOSTS must name at least one host."
+    )
 ALLOW_DEMO_SEED = False
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

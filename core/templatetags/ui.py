@@ -2,8 +2,8 @@
 the language switcher, status colours and pagination.
 
 Navigation and page links are offered only for addresses that something actually
-serves (a Django view, or a live Wagtail page in the visitor's language), so a
-visitor never follows a link to a page that does not exist yet.
+serves (a Django view, or a live Wagtail page in the visitor's language or the
+default one), so a visitor never follows a link to a page that does not exist yet.
 """
 
 from dataclasses import dataclass

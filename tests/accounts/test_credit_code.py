@@ -5,7 +5,11 @@ from django.core.exceptions import ValidationError
 from stdnum.cn import uscc
 
 from accounts.demo import credit_code
-from accounts.validators import credit_code_check_character, is_valid_credit_code, validate_credit_code
+from accounts.validators import (
+    credit_code_check_character,
+    is_valid_credit_code,
+    validate_credit_code,
+)
 
 
 def test_known_valid_code():
@@ -21,7 +25,11 @@ def test_code_starting_with_a_letter_is_accepted_although_stdnum_refuses_it():
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("9111000060003734", "length"), ("91110000600037341I", "alphabet"), ("91110000600037341X", "checksum")],
+    [
+        ("9111000060003734", "length"),
+        ("91110000600037341I", "alphabet"),
+        ("91110000600037341X", "checksum"),
+    ],
 )
 def test_bad_codes_name_the_problem(value, code):
     with pytest.raises(ValidationError) as error:

@@ -76,9 +76,7 @@ def test_role_lookup_is_one_query(django_assert_num_queries):
 def test_parent_must_be_an_agency():
     provider = ProviderOrganizationFactory()
     with pytest.raises(ApplicationError):
-        services.create_organization(
-            kind=Organization.Kind.AGENCY, name_zh="某局", parent=provider
-        )
+        services.create_organization(kind=Organization.Kind.AGENCY, name_zh="某局", parent=provider)
 
 
 def test_invalid_credit_code_is_refused_with_a_field_error():

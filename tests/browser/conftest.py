@@ -4,6 +4,7 @@ Never downloads a browser. When Chromium is missing or cannot start, browser tes
 are skipped with the reason, except in CI (``CI=true``), where that is a failure.
 """
 
+import json
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -73,12 +75,21 @@ def _restore_migrated_rows(django_db_setup, django_db_blocker):
             reset_sequences=False,
             verbosity=0,
         )
-        connection.creation.deserialize_db_from_string(snapshot)
-        # The rows come back with their ids: move the sequences past them (PostgreSQL).
-        models = apps.get_models(include_auto_created=True)
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(statement)
+        _load_snapshot(connection, snapshot)
+
+
+def _load_snapshot(connection, snapshot: str) -> None:
+    # Content types first: Wagtail's Page and Task look theirs up while being
+    # loaded and would otherwise create duplicates of rows still to come.
+    records = sorted(json.loads(snapshot), key=lambda r: r["model"] != "contenttypes.contenttype")
+    ContentType.objects.clear_cache()
+    connection.creation.deserialize_db_from_string(json.dumps(records))
+    ContentType.objects.clear_cache()
+    # The rows come back with their ids: move the sequences past them (PostgreSQL).
+    models = apps.get_models(include_auto_created=True)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
 
 
 @pytest.fixture(scope="session")

@@ -39,9 +39,7 @@ def test_missing_fields_give_400_with_field_errors(api):
 
 def test_wrong_password_gives_400_not_500(api):
     user_with_role(Role.CASEWORKER, username="cw")
-    response = api.post(
-        "/api/v1/auth/token/", {"username": "cw", "password": "bad"}, format="json"
-    )
+    response = api.post("/api/v1/auth/token/", {"username": "cw", "password": "bad"}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"]["non_field_errors"]
 

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self.stdout.write("Demo logins (all with the same password):")
-        for username, (display_name, where, roles) in demo.DEMO_USERS.items():
+        for username, (_name, where, roles) in demo.DEMO_USERS.items():
             organization = demo.organization_for(parties, where)
             role_names = ", ".join(str(role.label) for role in roles)
             self.stdout.write(f"  {username:<13} {role_names:<40} {organization.name_en}")

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
+    "wagtail.contrib.simple_translation",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",

@@ -4,24 +4,18 @@ Never downloads a browser. When Chromium is missing or cannot start, browser tes
 are skipped with the reason, except in CI (``CI=true``), where that is a failure.
 """
 
-import json
 import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, connections
 
 from tests.cms.pages import ensure_home_pages
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the
 # tests make around it (creating users, pages) are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -51,45 +45,6 @@ def _chromium_path() -> str | None:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _restore_migrated_rows(django_db_setup, django_db_blocker):
-    """Put back, after these tests, the rows that data migrations made.
-
-    Browser tests need committed data (``transaction=True``), so each ends with a
-    flush that also empties what data migrations loaded (need categories, home
-    pages…). ``--reuse-db`` would carry that empty database into the next run, and
-    tests after these would miss the rows. So take a snapshot before and restore it.
-    """
-    connection = connections[DEFAULT_DB_ALIAS]
-    with django_db_blocker.unblock():
-        snapshot = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        call_command(
-            "flush",
-            database=DEFAULT_DB_ALIAS,
-            interactive=False,
-            inhibit_post_migrate=True,
-            reset_sequences=False,
-            verbosity=0,
-        )
-        _load_snapshot(connection, snapshot)
-
-
-def _load_snapshot(connection, snapshot: str) -> None:
-    # Content types first: Wagtail's Page and Task look theirs up while being
-    # loaded and would otherwise create duplicates of rows still to come.
-    records = sorted(json.loads(snapshot), key=lambda r: r["model"] != "contenttypes.contenttype")
-    ContentType.objects.clear_cache()
-    connection.creation.deserialize_db_from_string(json.dumps(records))
-    ContentType.objects.clear_cache()
-    # The rows come back with their ids: move the sequences past them (PostgreSQL).
-    models = apps.get_models(include_auto_created=True)
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(statement)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,461 @@
+"""Providers (NGOs, social-work firms…), their documents, services, sites and capacity.
+
+A ``Provider`` is the service-delivery profile of an ``accounts.Organization``
+of kind provider: the organization holds the legal name and the unified social
+credit code, the provider holds what the directory and commissioning need.
+Status moves only through ``providers.services`` along ``PROVIDER_TRANSITIONS``.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core.storage import private_storage
+
+# Directory freshness rules (issue: listings go stale).
+CAPACITY_STALE_AFTER = timedelta(days=7)
+CONFIRMATION_REMINDER_EVERY = timedelta(days=90)
+UNCONFIRMED_HIDDEN_AFTER = timedelta(days=180)
+
+
+class BilingualNameMixin:
+    @property
+    def name(self) -> str:
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+
+class Provider(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+        DEBARRED = "debarred", _("Debarred")
+
+    class LegalForm(models.TextChoices):
+        SOCIAL_GROUP = "social_group", _("Social group (社会团体)")
+        SOCIAL_SERVICE_AGENCY = "social_service_agency", _(
+            "Social service agency / private non-enterprise unit (社会服务机构)"
+        )
+        FOUNDATION = "foundation", _("Foundation (基金会)")
+        SOCIAL_WORK_FIRM = "social_work_firm", _("Social-work firm (社工事务所)")
+        ENTERPRISE = "enterprise", _("Enterprise (企业)")
+        VOLUNTEER_GROUP = "volunteer_group", _("Volunteer group (志愿服务组织)")
+        PUBLIC_INSTITUTION = "public_institution", _("Public institution (事业单位)")
+
+    class Nature(models.TextChoices):
+        NON_PROFIT = "non_profit", _("Non-profit")
+        FOR_PROFIT = "for_profit", _("For-profit")
+        CHARITABLE = "charitable", _("Charitable / voluntary")
+
+    class Grade(models.IntegerChoices):
+        NONE = 0, _("Not graded")
+        A1 = 1, _("1A")
+        A2 = 2, _("2A")
+        A3 = 3, _("3A")
+        A4 = 4, _("4A")
+        A5 = 5, _("5A")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.OneToOneField(
+        "accounts.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="provider",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    status_reason = models.TextField(_("reason for the last status change"), blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=24, choices=LegalForm.choices)
+    nature = models.CharField(
+        _("nature"), max_length=12, choices=Nature.choices, default=Nature.NON_PROFIT
+    )
+    registration_authority = models.CharField(_("registration authority"), max_length=200)
+    registration_date = models.DateField(_("registration date"), null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(
+        _("evaluation grade"), choices=Grade.choices, default=Grade.NONE, db_index=True
+    )
+    grade_date = models.DateField(_("grade awarded on"), null=True, blank=True)
+    certified_social_workers = models.PositiveIntegerField(
+        _("certified social workers"), default=0
+    )
+    staff_count = models.PositiveIntegerField(_("staff"), default=0)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    public_email = models.EmailField(_("public e-mail"), blank=True)
+    public_phone = models.CharField(_("public phone"), max_length=30, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+        ordering = ["organization__name_zh"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(grade__gte=0, grade__lte=5), name="provider_grade_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(grade=0) | models.Q(grade_date__isnull=False),
+                name="provider_grade_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.organization)
+
+    @property
+    def name(self) -> str:
+        return self.organization.name
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_zh
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+
+# Allowed status changes (SPEC §5): draft → submitted → verified | rejected,
+# verified ⇄ suspended, debarred from verified or suspended. A rejected
+# provider fixes its profile and submits again.
+PROVIDER_TRANSITIONS: dict[str, set[str]] = {
+    Provider.Status.DRAFT: {Provider.Status.SUBMITTED},
+    Provider.Status.SUBMITTED: {Provider.Status.VERIFIED, Provider.Status.REJECTED},
+    Provider.Status.REJECTED: {Provider.Status.SUBMITTED},
+    Provider.Status.VERIFIED: {Provider.Status.SUSPENDED, Provider.Status.DEBARRED},
+    Provider.Status.SUSPENDED: {Provider.Status.VERIFIED, Provider.Status.DEBARRED},
+    Provider.Status.DEBARRED: set(),
+}
+
+
+def document_upload_path(instance, filename):
+    # The stored name never contains the uploader's file name: it may hold
+    # personal data, and it must not be guessable.
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        instance.content_type, "bin"
+    )
+    return f"providers/{instance.provider.uuid}/{uuid.uuid4().hex}.{extension}"
+
+
+class ProviderDocument(models.Model):
+    class Kind(models.TextChoices):
+        REGISTRATION_CERTIFICATE = "registration_certificate", _("Registration certificate")
+        ANNUAL_REPORT = "annual_report", _("Annual report")
+        QUALIFICATION = "qualification", _("Qualification")
+        OTHER = "other", _("Other")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=document_upload_path, max_length=255
+    )
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
+    reminder_sent_on = models.DateField(_("expiry reminder sent on"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("provider document")
+        verbose_name_plural = _("provider documents")
+        ordering = ["kind", "-uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+
+class Site(BilingualNameMixin, models.Model):
+    """A place where a provider delivers services. Its address is the provider's, not a person's."""
+
+    class Precision(models.TextChoices):
+        STREET = "street", _("Street")
+        DISTRICT = "district", _("District")
+        CITY = "city", _("City")
+        PROVINCE = "province", _("Province")
+        MANUAL = "manual", _("Set by hand")
+        NONE = "none", _("Unknown")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="sites"
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
+    address = models.CharField(_("address"), max_length=300)
+    area = models.ForeignKey(
+        "places.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="provider_sites",
+    )
+    district = models.ForeignKey(
+        "places.Area",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The district of the area, kept for fast filtering."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    geocode_precision = models.CharField(
+        _("location precision"), max_length=10, choices=Precision.choices, default=Precision.NONE
+    )
+    opening_hours_zh = models.CharField(_("opening hours (Chinese)"), max_length=300, blank=True)
+    opening_hours_en = models.CharField(_("opening hours (English)"), max_length=300, blank=True)
+    wheelchair_accessible = models.BooleanField(_("step-free / wheelchair access"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    hearing_support = models.BooleanField(_("hearing loop or sign language"), default=False)
+    accessibility_notes = models.CharField(_("other accessibility notes"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["name_zh"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def opening_hours(self) -> str:
+        if (get_language() or "").startswith("en") and self.opening_hours_en:
+            return self.opening_hours_en
+        return self.opening_hours_zh
+
+
+class Service(BilingualNameMixin, models.Model):
+    class Gender(models.TextChoices):
+        ANY = "any", _("Anyone")
+        FEMALE = "female", _("Women and girls")
+        MALE = "male", _("Men and boys")
+
+    class Hukou(models.TextChoices):
+        ANY = "any", _("Any household registration")
+        LOCAL = "local", _("Local household registration only")
+
+    class FeeKind(models.TextChoices):
+        FREE = "free", _("Free")
+        SUBSIDISED = "subsidised", _("Subsidised / sliding scale")
+        PAID = "paid", _("Paid")
+
+    class AssistanceStatus(models.TextChoices):
+        """Statuses of social assistance a service may require (any one of them)."""
+
+        DIBAO = "dibao", _("Dibao (minimum living allowance)")
+        LOW_INCOME = "low_income", _("Low-income household")
+        EXTREME_POVERTY = "extreme_poverty", _("Extreme poverty support")
+        DISABILITY = "disability", _("Disability certificate")
+        ORPHAN = "orphan", _("Orphan or de facto unattended child")
+
+    class Language(models.TextChoices):
+        MANDARIN = "zh", _("Mandarin")
+        SHANGHAINESE = "wuu", _("Shanghainese")
+        CANTONESE = "yue", _("Cantonese")
+        ENGLISH = "en", _("English")
+        SIGN = "csl", _("Chinese Sign Language")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="services"
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    categories = models.ManyToManyField(
+        "taxonomy.NeedCategory", verbose_name=_("need categories"), related_name="services"
+    )
+    tier = models.ForeignKey(
+        "taxonomy.ServiceTier",
+        verbose_name=_("service tier"),
+        on_delete=models.PROTECT,
+        related_name="services",
+    )
+    # eligibility
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, default=Gender.ANY)
+    hukou = models.CharField(
+        _("household registration"), max_length=5, choices=Hukou.choices, default=Hukou.ANY
+    )
+    required_statuses = models.JSONField(
+        _("assistance status required (any of)"),
+        default=list,
+        blank=True,
+        help_text=_("Leave empty when the service is open to everyone."),
+    )
+    # fee and delivery
+    fee_kind = models.CharField(
+        _("fee"), max_length=10, choices=FeeKind.choices, default=FeeKind.FREE, db_index=True
+    )
+    fee_amount = models.DecimalField(
+        _("fee amount (CNY)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    fee_note = models.CharField(_("fee details"), max_length=300, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    at_site = models.BooleanField(_("at a site"), default=True)
+    home_visit = models.BooleanField(_("home visits"), default=False)
+    remote = models.BooleanField(_("by phone or online"), default=False)
+    areas_covered = models.ManyToManyField(
+        "places.Area", verbose_name=_("areas covered"), blank=True, related_name="services"
+    )
+    sites = models.ManyToManyField(
+        Site, verbose_name=_("sites"), through="ServiceAtSite", blank=True, related_name="services"
+    )
+    is_active = models.BooleanField(_("offered"), default=True)
+    accepting_referrals = models.BooleanField(_("accepting referrals"), default=True)
+    # capacity (issue: capacity is unknown): one action updates both numbers
+    free_slots = models.PositiveIntegerField(_("free places"), default=0)
+    waitlist_length = models.PositiveIntegerField(_("people waiting"), default=0)
+    capacity_updated_at = models.DateTimeField(_("capacity updated at"), null=True, blank=True)
+    capacity_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("capacity updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # freshness (issue: listings go stale)
+    last_confirmed_at = models.DateTimeField(_("last confirmed"), db_index=True)
+    confirmation_reminded_at = models.DateTimeField(
+        _("confirmation reminder sent at"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name_zh"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_age__isnull=True)
+                | models.Q(max_age__isnull=True)
+                | models.Q(min_age__lte=models.F("max_age")),
+                name="service_age_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(at_site=True)
+                | models.Q(home_visit=True)
+                | models.Q(remote=True),
+                name="service_has_delivery_mode",
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "is_active"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_zh
+
+    def capacity_is_stale(self, now=None) -> bool:
+        """Capacity not updated for 7 days is shown as stale (and counts less in matching)."""
+        if self.capacity_updated_at is None:
+            return True
+        return (now or timezone.now()) - self.capacity_updated_at > CAPACITY_STALE_AFTER
+
+    def is_confirmed(self, now=None) -> bool:
+        """A service unconfirmed for 180 days leaves the public directory until confirmed."""
+        return (now or timezone.now()) - self.last_confirmed_at <= UNCONFIRMED_HIDDEN_AFTER
+
+    @property
+    def has_free_capacity(self) -> bool:
+        return self.free_slots > 0
+
+
+class ServiceAtSite(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="site_links")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="service_links")
+
+    class Meta:
+        verbose_name = _("service at site")
+        verbose_name_plural = _("services at sites")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "site"], name="service_at_site_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.service} @ {self.site}"
+
+
+class ExternalRecord(models.Model):
+    """Where an imported record came from (HSDS import): source + foreign id → our object.
+
+    Re-importing the same source updates the object recorded here instead of
+    creating a duplicate.
+    """
+
+    source = models.CharField(_("source"), max_length=100)
+    entity = models.CharField(_("entity"), max_length=30)
+    external_id = models.CharField(_("external id"), max_length=100)
+    object_uuid = models.UUIDField(_("our object"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("imported record")
+        verbose_name_plural = _("imported records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "entity", "external_id"], name="external_record_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source}:{self.entity}:{self.external_id}"

@@ -43,8 +43,9 @@ class Provider(models.Model):
 
     class LegalForm(models.TextChoices):
         SOCIAL_GROUP = "social_group", _("Social group (社会团体)")
-        SOCIAL_SERVICE_AGENCY = "social_service_agency", _(
-            "Social service agency / private non-enterprise unit (社会服务机构)"
+        SOCIAL_SERVICE_AGENCY = (
+            "social_service_agency",
+            _("Social service agency / private non-enterprise unit (社会服务机构)"),
         )
         FOUNDATION = "foundation", _("Foundation (基金会)")
         SOCIAL_WORK_FIRM = "social_work_firm", _("Social-work firm (社工事务所)")
@@ -86,9 +87,7 @@ class Provider(models.Model):
         _("evaluation grade"), choices=Grade.choices, default=Grade.NONE, db_index=True
     )
     grade_date = models.DateField(_("grade awarded on"), null=True, blank=True)
-    certified_social_workers = models.PositiveIntegerField(
-        _("certified social workers"), default=0
-    )
+    certified_social_workers = models.PositiveIntegerField(_("certified social workers"), default=0)
     staff_count = models.PositiveIntegerField(_("staff"), default=0)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -246,7 +245,9 @@ class Site(BilingualNameMixin, models.Model):
     wheelchair_accessible = models.BooleanField(_("step-free / wheelchair access"), default=False)
     accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
     hearing_support = models.BooleanField(_("hearing loop or sign language"), default=False)
-    accessibility_notes = models.CharField(_("other accessibility notes"), max_length=300, blank=True)
+    accessibility_notes = models.CharField(
+        _("other accessibility notes"), max_length=300, blank=True
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

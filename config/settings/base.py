@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "leaflet",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -225,6 +226,11 @@ BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
 # --- geocoding and maps ---------------------------------------------------
 # "offline" uses cpca and our Area table; "nominatim" asks a self-hosted
 # Nominatim through geopy for street precision.
+# Providers are verified by platform administrators; set this to let agency
+# supervisors verify too (some cities delegate it to district bureaus).
+AGENCY_SUPERVISORS_VERIFY_PROVIDERS = env_bool("AGENCY_SUPERVISORS_VERIFY_PROVIDERS", False)
+PROVIDER_DOCUMENT_MAX_BYTES = env_int("PROVIDER_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+
 GEOCODER = env("GEOCODER", "offline")
 NOMINATIM_URL = env("NOMINATIM_URL")
 MAP_TILE_URL = env("MAP_TILE_URL")

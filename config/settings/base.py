@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
-    "leaflet",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",

@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("places.api_urls")),
     path("", include("taxonomy.api_urls")),
     path("", include("accounts.api_urls")),
+    path("", include("providers.api_urls")),
+    path("hsds/", include("providers.hsds_urls")),
 ]

@@ -54,3 +54,13 @@ def _load_snapshot(connection, snapshot: str) -> None:
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages_outside_requests():
+    """Service messages are asserted in English; requests still pick their language
+    through LocaleMiddleware (tests of Chinese pages send Accept-Language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

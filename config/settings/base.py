@@ -140,7 +140,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Timed jobs read the database and are idempotent: a missed run catches up on the next.
+CELERY_BEAT_SCHEDULE: dict = {
+    "providers-document-expiry-reminders": {
+        "task": "providers.tasks.send_document_expiry_reminders",
+        "schedule": 6 * 60 * 60,
+    },
+    "providers-confirmation-reminders": {
+        "task": "providers.tasks.send_confirmation_reminders",
+        "schedule": 6 * 60 * 60,
+    },
+}
 
 # --- auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

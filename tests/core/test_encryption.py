@@ -237,8 +237,12 @@ def stored_key_ids(field_name="name"):
 
 
 def rotate(*args):
+    """Run rotate_keys and return its report, in English for the assertions."""
+    from django.utils import translation
+
     out = StringIO()
-    call_command("rotate_keys", *args, stdout=out)
+    with translation.override("en"):
+        call_command("rotate_keys", *args, stdout=out)
     return out.getvalue()
 
 

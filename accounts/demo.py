@@ -69,6 +69,9 @@ PROVIDER_STEMS = [
     ("明德", "Mingde"),
     ("安康", "Ankang"),
 ]
+# Verified providers plus one suspended and one awaiting verification (see providers.demo).
+PROVIDER_COUNT = 46
+
 PROVIDER_FORMS = [
     ("社会工作服务社", "Social Work Agency", "2"),
     ("养老服务中心", "Elderly Care Centre", "2"),
@@ -155,7 +158,7 @@ def seed_parties() -> DemoParties:
     )
 
     district_codes = list(DISTRICTS)
-    for index in range(36):
+    for index in range(PROVIDER_COUNT):
         district_code = district_codes[index % len(district_codes)]
         district_zh, district_en = DISTRICTS[district_code]
         stem_zh, stem_en = PROVIDER_STEMS[index % len(PROVIDER_STEMS)]

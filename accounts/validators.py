@@ -1,5 +1,7 @@
 """Validation of identifiers issued by Chinese authorities."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,9 @@ def credit_code_check_character(first17: str) -> str:
 
 
 def normalize_credit_code(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
+    # NFKC folds full-width characters typed with a Chinese input method
+    # (９１ＡＢＣ, full-width spaces) into their ASCII forms.
+    return "".join(unicodedata.normalize("NFKC", value or "").upper().split())
 
 
 def is_valid_credit_code(value: str) -> bool:

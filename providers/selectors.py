@@ -85,3 +85,60 @@ def providers_for_verifiers() -> QuerySet[Provider]:
         .select_related("organization", "organization__area")
         .order_by("-submitted_at")
     )
+
+
+def public_sites() -> QuerySet[Site]:
+    """Sites of verified providers, for the public API and map."""
+    return (
+        Site.objects.filter(
+            provider__status=Provider.Status.VERIFIED, provider__organization__is_active=True
+        )
+        .select_related("provider", "area", "district")
+        .order_by("name_zh", "pk")
+    )
+
+
+# --- verification (platform administrators; agency supervisors where configured) ---
+
+
+def verification_queue(status: str | None = None) -> QuerySet[Provider]:
+    """Providers that have left draft: those awaiting verification first, oldest
+    submission first, so nobody waits behind later arrivals."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    providers = providers_for_verifiers()
+    if status:
+        providers = providers.filter(status=status)
+    return providers.order_by(
+        Case(
+            When(status=Provider.Status.SUBMITTED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "submitted_at",
+        "pk",
+    )
+
+
+def verification_counts() -> dict[str, int]:
+    """How many providers are in each status verifiers deal with (one query)."""
+    from django.db.models import Count
+
+    rows = (
+        providers_for_verifiers()
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"))
+    )
+    return dict(rows)
+
+
+def provider_history(provider: Provider):
+    """The audit trail of a provider (registration, profile changes, status changes)."""
+    from core.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(object_type="providers.provider", object_id=str(provider.uuid))
+        .select_related("actor")
+        .order_by("-occurred_at", "-pk")
+    )

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from accounts import demo
 from places.models import Area
+from providers import demo as provider_demo
 
 
 class Command(BaseCommand):
@@ -31,18 +33,25 @@ class Command(BaseCommand):
         with transaction.atomic():
             parties = demo.seed_parties()
             demo.seed_users(parties, password=password)
+            provider_counts = provider_demo.seed_providers(parties)
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(parties.agencies)} agencies, "
-                f"{len(parties.providers)} providers, {len(parties.users)} users."
+                f"{len(parties.providers)} provider organizations "
+                f"({provider_counts['verified']} verified, "
+                f"{provider_counts['services']} services), "
+                f"{len(parties.users)} users."
             )
         )
         self.stdout.write("")
         self.stdout.write("Demo logins (all with the same password):")
-        for username, (_name, where, roles) in demo.DEMO_USERS.items():
-            organization = demo.organization_for(parties, where)
-            role_names = ", ".join(str(role.label) for role in roles)
-            self.stdout.write(f"  {username:<13} {role_names:<40} {organization.name_en}")
+        # The console table is in English: operators read it, and Chinese
+        # characters would break the column alignment.
+        with translation.override("en"):
+            for username, (_name, where, roles) in demo.DEMO_USERS.items():
+                organization = demo.organization_for(parties, where)
+                role_names = ", ".join(str(role.label) for role in roles)
+                self.stdout.write(f"  {username:<13} {role_names:<42} {organization.name_en}")
         self.stdout.write(f"  password: {password}")
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/")

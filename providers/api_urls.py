@@ -1,0 +1,3 @@
+"""Interim: being written."""
+
+urlpatterns: list = []

@@ -1,0 +1,193 @@
+"""Filters of the public service directory (``/providers/?category=…&district=310115&q=养老``).
+
+Every filter that looks through a many-to-many relation (categories, areas
+covered, sites) narrows the services with a subquery on ``pk`` instead of a
+join, so a service tagged with several categories is counted and listed once
+and no ``distinct()`` is needed. The form loads the category tree and the
+districts once each, so the page costs the same number of queries whatever
+is chosen.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from places import codes
+from places import selectors as place_selectors
+from places.models import Area
+from providers.models import Provider, Service, ServiceAtSite
+from taxonomy import selectors as taxonomy_selectors
+from taxonomy.models import ServiceTier
+
+# A search is a few words; more than this is not a search a person typed.
+MAX_SEARCH_TERMS = 8
+
+DELIVERY_MODES = (
+    ("at_site", _("At a service site")),
+    ("home_visit", _("Home visits")),
+    ("remote", _("By phone or online")),
+)
+
+MINIMUM_GRADES = [
+    (str(grade.value), _("%(grade)s or higher") % {"grade": grade.label})
+    for grade in Provider.Grade
+    if grade.value > 0
+]
+
+CategoryLink = Service.categories.through
+AreaLink = Service.areas_covered.through
+
+
+class CheckedFilter(django_filters.Filter):
+    """A checkbox that narrows the list when ticked and leaves it alone otherwise."""
+
+    field_class = forms.BooleanField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return super().filter(qs, True)
+
+
+class ServiceDirectoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label=_("What help are you looking for?"),
+        max_length=100,
+        help_text=_("Words in Chinese or English, e.g. 养老 or home care."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    category = django_filters.ChoiceFilter(
+        method="filter_category", label=_("Kind of help"), empty_label=_("Any kind of help")
+    )
+    district = django_filters.ChoiceFilter(
+        method="filter_district", label=_("District"), empty_label=_("Any district")
+    )
+    tier = django_filters.ChoiceFilter(
+        field_name="tier__code",
+        choices=ServiceTier.Code.choices,
+        label=_("Service tier"),
+        empty_label=_("Any tier"),
+    )
+    fee = django_filters.ChoiceFilter(
+        field_name="fee_kind",
+        choices=Service.FeeKind.choices,
+        label=_("Fee"),
+        empty_label=_("Free or paid"),
+    )
+    delivery = django_filters.MultipleChoiceFilter(
+        method="filter_delivery",
+        choices=DELIVERY_MODES,
+        label=_("How the help is given"),
+        help_text=_("Services offering any of the ticked ways."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    grade = django_filters.ChoiceFilter(
+        field_name="provider__grade",
+        lookup_expr="gte",
+        choices=MINIMUM_GRADES,
+        label=_("Provider's evaluation grade"),
+        empty_label=_("Any grade"),
+    )
+    accepting_referrals = CheckedFilter(
+        field_name="accepting_referrals", label=_("Only services accepting referrals")
+    )
+    has_capacity = CheckedFilter(
+        field_name="free_slots", lookup_expr="gt", label=_("Only services with free places")
+    )
+    has_capacity.filter = lambda qs, value: qs.filter(free_slots__gt=0) if value else qs
+
+    class Meta:
+        model = Service
+        fields = [
+            "q",
+            "category",
+            "district",
+            "tier",
+            "fee",
+            "delivery",
+            "grade",
+            "accepting_referrals",
+            "has_capacity",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query each, here, so that validating and rendering the form
+        # do not read the tables again.
+        self._category_ids = {}
+        category_choices = []
+        for category in taxonomy_selectors.active_categories():
+            if category.parent_id is None:
+                self._category_ids[category.code] = {category.pk}
+                group_choices = [(category.code, _("All: %(group)s") % {"group": category.name})]
+                category_choices.append((category.name, group_choices))
+            else:
+                self._category_ids[category.code] = {category.pk}
+                group_ids = self._category_ids.get(category.parent.code)
+                if group_ids is not None:
+                    group_ids.add(category.pk)
+                    group_choices.append((category.code, category.name))
+        self._districts = {
+            area.code[:6]: area for area in place_selectors.shanghai_districts().order_by("code")
+        }
+        self.filters["category"].extra["choices"] = category_choices
+        self.filters["district"].extra["choices"] = [
+            (code, area.name) for code, area in self._districts.items()
+        ]
+
+    @property
+    def applied_filters(self) -> list[str]:
+        """Names of the filters (other than the search words) that narrow the list now."""
+        if not self.is_bound or not self.form.is_valid():
+            data = getattr(self.form, "cleaned_data", {})
+        else:
+            data = self.form.cleaned_data
+        return [name for name, value in data.items() if name != "q" and value]
+
+    def filter_text(self, queryset, name, value):
+        # Substring matching works for Chinese, which has no spaces between
+        # words, on SQLite and PostgreSQL alike; every term must match somewhere.
+        for term in value.split()[:MAX_SEARCH_TERMS]:
+            in_categories = CategoryLink.objects.filter(
+                Q(needcategory__name_zh__icontains=term)
+                | Q(needcategory__name_en__icontains=term)
+                | Q(needcategory__parent__name_zh__icontains=term)
+                | Q(needcategory__parent__name_en__icontains=term)
+            ).values("service_id")
+            queryset = queryset.filter(
+                Q(name_zh__icontains=term)
+                | Q(name_en__icontains=term)
+                | Q(description_zh__icontains=term)
+                | Q(description_en__icontains=term)
+                | Q(provider__organization__name_zh__icontains=term)
+                | Q(provider__organization__name_en__icontains=term)
+                | Q(pk__in=in_categories)
+            )
+        return queryset
+
+    def filter_category(self, queryset, name, value):
+        # A group (基本生活救助) matches services in any of its categories.
+        ids = self._category_ids[value]
+        return queryset.filter(
+            Exists(CategoryLink.objects.filter(service_id=OuterRef("pk"), needcategory_id__in=ids))
+        )
+
+    def filter_district(self, queryset, name, value):
+        district: Area = self._districts[value]
+        full_code = district.code
+        # Areas covered may be the district itself, a street inside it, or the
+        # whole city or province around it.
+        covering = Q(area__code__startswith=codes.significant_prefix(full_code)) | Q(
+            area__code__in=codes.parent_candidates(full_code)
+        )
+        covers = AreaLink.objects.filter(covering, service_id=OuterRef("pk"))
+        has_site_there = ServiceAtSite.objects.filter(service_id=OuterRef("pk"), site__district=district)
+        return queryset.filter(Exists(covers) | Exists(has_site_there))
+
+    def filter_delivery(self, queryset, name, value):
+        modes = Q()
+        for mode in value:
+            modes |= Q(**{mode: True})
+        return queryset.filter(modes)

@@ -135,4 +135,13 @@ def public_api_endpoints(endpoints, **kwargs):
 
 
 # Resource names listed at /api/v1/; apps add theirs when they register a router.
-API_ROOT_LINKS = ["areas", "need-categories", "service-tiers", "organizations", "me"]
+API_ROOT_LINKS = [
+    "areas",
+    "need-categories",
+    "service-tiers",
+    "organizations",
+    "me",
+    "providers",
+    "services",
+    "sites",
+]

@@ -10,7 +10,7 @@ is chosen.
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from places import codes
@@ -29,25 +29,29 @@ DELIVERY_MODES = (
     ("remote", _("By phone or online")),
 )
 
-MINIMUM_GRADES = [
-    (str(grade.value), _("%(grade)s or higher") % {"grade": grade.label})
-    for grade in Provider.Grade
-    if grade.value > 0
-]
+MINIMUM_GRADES = (
+    (str(Provider.Grade.A1.value), _("1A or higher")),
+    (str(Provider.Grade.A2.value), _("2A or higher")),
+    (str(Provider.Grade.A3.value), _("3A or higher")),
+    (str(Provider.Grade.A4.value), _("4A or higher")),
+    (str(Provider.Grade.A5.value), _("5A")),
+)
 
 CategoryLink = Service.categories.through
 AreaLink = Service.areas_covered.through
 
 
 class CheckedFilter(django_filters.Filter):
-    """A checkbox that narrows the list when ticked and leaves it alone otherwise."""
+    """A checkbox that applies ``condition`` when ticked and leaves the list alone otherwise."""
 
     field_class = forms.BooleanField
 
+    def __init__(self, *, condition: Q, **kwargs):
+        self.condition = condition
+        super().__init__(**kwargs)
+
     def filter(self, qs, value):
-        if not value:
-            return qs
-        return super().filter(qs, True)
+        return qs.filter(self.condition) if value else qs
 
 
 class ServiceDirectoryFilter(django_filters.FilterSet):
@@ -74,7 +78,7 @@ class ServiceDirectoryFilter(django_filters.FilterSet):
         field_name="fee_kind",
         choices=Service.FeeKind.choices,
         label=_("Fee"),
-        empty_label=_("Free or paid"),
+        empty_label=_("Any fee"),
     )
     delivery = django_filters.MultipleChoiceFilter(
         method="filter_delivery",
@@ -91,12 +95,11 @@ class ServiceDirectoryFilter(django_filters.FilterSet):
         empty_label=_("Any grade"),
     )
     accepting_referrals = CheckedFilter(
-        field_name="accepting_referrals", label=_("Only services accepting referrals")
+        condition=Q(accepting_referrals=True), label=_("Only services accepting referrals")
     )
     has_capacity = CheckedFilter(
-        field_name="free_slots", lookup_expr="gt", label=_("Only services with free places")
+        condition=Q(free_slots__gt=0), label=_("Only services with free places")
     )
-    has_capacity.filter = lambda qs, value: qs.filter(free_slots__gt=0) if value else qs
 
     class Meta:
         model = Service
@@ -116,19 +119,18 @@ class ServiceDirectoryFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # One query each, here, so that validating and rendering the form
         # do not read the tables again.
-        self._category_ids = {}
+        self._category_ids: dict[str, set[int]] = {}
+        choices_by_group: dict[str, list] = {}
         category_choices = []
         for category in taxonomy_selectors.active_categories():
+            self._category_ids[category.code] = {category.pk}
             if category.parent_id is None:
-                self._category_ids[category.code] = {category.pk}
                 group_choices = [(category.code, _("All: %(group)s") % {"group": category.name})]
+                choices_by_group[category.code] = group_choices
                 category_choices.append((category.name, group_choices))
-            else:
-                self._category_ids[category.code] = {category.pk}
-                group_ids = self._category_ids.get(category.parent.code)
-                if group_ids is not None:
-                    group_ids.add(category.pk)
-                    group_choices.append((category.code, category.name))
+            elif category.parent.code in choices_by_group:  # tree order: groups come first
+                self._category_ids[category.parent.code].add(category.pk)
+                choices_by_group[category.parent.code].append((category.code, category.name))
         self._districts = {
             area.code[:6]: area for area in place_selectors.shanghai_districts().order_by("code")
         }
@@ -140,39 +142,47 @@ class ServiceDirectoryFilter(django_filters.FilterSet):
     @property
     def applied_filters(self) -> list[str]:
         """Names of the filters (other than the search words) that narrow the list now."""
-        if not self.is_bound or not self.form.is_valid():
-            data = getattr(self.form, "cleaned_data", {})
-        else:
-            data = self.form.cleaned_data
-        return [name for name, value in data.items() if name != "q" and value]
+        if not self.is_bound:
+            return []
+        self.form.is_valid()  # cleaned_data holds the valid fields even when others are not
+        return [name for name, value in self.form.cleaned_data.items() if name != "q" and value]
 
     def filter_text(self, queryset, name, value):
         # Substring matching works for Chinese, which has no spaces between
         # words, on SQLite and PostgreSQL alike; every term must match somewhere.
         for term in value.split()[:MAX_SEARCH_TERMS]:
+            # Chinese has no letter case: a plain LIKE finds the same rows as
+            # UPPER(…) LIKE UPPER(…) and saves converting every row's text.
+            lookup = "icontains" if term.lower() != term.upper() else "contains"
             in_categories = CategoryLink.objects.filter(
-                Q(needcategory__name_zh__icontains=term)
-                | Q(needcategory__name_en__icontains=term)
-                | Q(needcategory__parent__name_zh__icontains=term)
-                | Q(needcategory__parent__name_en__icontains=term)
+                _any_contains(
+                    term,
+                    lookup,
+                    "needcategory__name_zh",
+                    "needcategory__name_en",
+                    "needcategory__parent__name_zh",
+                    "needcategory__parent__name_en",
+                )
             ).values("service_id")
             queryset = queryset.filter(
-                Q(name_zh__icontains=term)
-                | Q(name_en__icontains=term)
-                | Q(description_zh__icontains=term)
-                | Q(description_en__icontains=term)
-                | Q(provider__organization__name_zh__icontains=term)
-                | Q(provider__organization__name_en__icontains=term)
+                _any_contains(
+                    term,
+                    lookup,
+                    "name_zh",
+                    "name_en",
+                    "description_zh",
+                    "description_en",
+                    "provider__organization__name_zh",
+                    "provider__organization__name_en",
+                )
                 | Q(pk__in=in_categories)
             )
         return queryset
 
     def filter_category(self, queryset, name, value):
         # A group (基本生活救助) matches services in any of its categories.
-        ids = self._category_ids[value]
-        return queryset.filter(
-            Exists(CategoryLink.objects.filter(service_id=OuterRef("pk"), needcategory_id__in=ids))
-        )
+        tagged = CategoryLink.objects.filter(needcategory_id__in=self._category_ids[value])
+        return queryset.filter(pk__in=tagged.values("service_id"))
 
     def filter_district(self, queryset, name, value):
         district: Area = self._districts[value]
@@ -182,12 +192,20 @@ class ServiceDirectoryFilter(django_filters.FilterSet):
         covering = Q(area__code__startswith=codes.significant_prefix(full_code)) | Q(
             area__code__in=codes.parent_candidates(full_code)
         )
-        covers = AreaLink.objects.filter(covering, service_id=OuterRef("pk"))
-        has_site_there = ServiceAtSite.objects.filter(service_id=OuterRef("pk"), site__district=district)
-        return queryset.filter(Exists(covers) | Exists(has_site_there))
+        covers = AreaLink.objects.filter(covering).values("service_id")
+        has_site_there = ServiceAtSite.objects.filter(site__district=district).values("service_id")
+        # Uncorrelated subqueries: the database computes each set once.
+        return queryset.filter(Q(pk__in=covers) | Q(pk__in=has_site_there))
 
     def filter_delivery(self, queryset, name, value):
         modes = Q()
         for mode in value:
             modes |= Q(**{mode: True})
         return queryset.filter(modes)
+
+
+def _any_contains(term: str, lookup: str, *fields: str) -> Q:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__{lookup}": term})
+    return condition

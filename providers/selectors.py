@@ -5,12 +5,18 @@ confirmed within 180 days. Every list prefetches what its page shows, so the
 number of queries does not grow with the number of rows.
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.rules import organizations_where
-from providers.models import UNCONFIRMED_HIDDEN_AFTER, Provider, Service, Site
+from providers.models import (
+    CAPACITY_STALE_AFTER,
+    UNCONFIRMED_HIDDEN_AFTER,
+    Provider,
+    Service,
+    Site,
+)
 
 
 def provider_of(user) -> Provider | None:
@@ -124,12 +130,7 @@ def verification_counts() -> dict[str, int]:
     """How many providers are in each status verifiers deal with (one query)."""
     from django.db.models import Count
 
-    rows = (
-        providers_for_verifiers()
-        .order_by()
-        .values_list("status")
-        .annotate(count=Count("pk"))
-    )
+    rows = providers_for_verifiers().order_by().values_list("status").annotate(count=Count("pk"))
     return dict(rows)
 
 
@@ -142,3 +143,113 @@ def provider_history(provider: Provider):
         .select_related("actor")
         .order_by("-occurred_at", "-pk")
     )
+
+
+def directory_services(now=None) -> QuerySet[Service]:
+    """The public directory: services with free places confirmed this week first, then by name.
+
+    People looking for help want a place they can have now; the stable
+    tie-breakers (name, then id) keep pages from shuffling between requests.
+    """
+    now = now or timezone.now()
+    has_current_capacity = Q(free_slots__gt=0, capacity_updated_at__gte=now - CAPACITY_STALE_AFTER)
+    return (
+        public_service_details(now)
+        .alias(
+            capacity_rank=Case(
+                When(has_current_capacity, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("capacity_rank", "name_zh", "pk")
+    )
+
+
+def public_provider(uuid) -> Provider | None:
+    """A verified provider for its public profile page, or None (others must not be probed)."""
+    return public_providers().filter(uuid=uuid).first()
+
+
+def public_services_of(provider: Provider, now=None) -> QuerySet[Service]:
+    """The services a provider's public profile lists (the freshness rule applies)."""
+    return public_service_details(now).filter(provider=provider).order_by("name_zh", "pk")
+
+
+# --- HSDS export and API: public data only ----------------------------------
+# Verified providers, their public services and sites; never documents, staff
+# or capacity editors. Stable orders keep exports reproducible and pages steady.
+
+
+def _hsds_category_prefetch(prefix: str = "") -> Prefetch:
+    from taxonomy.models import NeedCategory
+
+    return Prefetch(f"{prefix}categories", queryset=NeedCategory.objects.select_related("parent"))
+
+
+def _hsds_site_links_prefetch(prefix: str = "") -> Prefetch:
+    from providers.models import ServiceAtSite
+
+    return Prefetch(
+        f"{prefix}site_links",
+        queryset=ServiceAtSite.objects.select_related(
+            "site__provider", "site__area__parent__parent", "site__district__parent__parent"
+        ).order_by("site__name_zh", "site__uuid"),
+    )
+
+
+def hsds_organizations() -> QuerySet[Provider]:
+    return public_providers().order_by("organization__name_zh", "uuid")
+
+
+def hsds_services(now=None) -> QuerySet[Service]:
+    return (
+        public_services(now)
+        .select_related("provider__organization", "tier")
+        .prefetch_related(_hsds_category_prefetch(), "areas_covered", _hsds_site_links_prefetch())
+        .order_by("name_zh", "uuid")
+    )
+
+
+def hsds_sites() -> QuerySet[Site]:
+    return (
+        Site.objects.filter(
+            provider__status=Provider.Status.VERIFIED, provider__organization__is_active=True
+        )
+        .select_related("provider", "area__parent__parent", "district__parent__parent")
+        .order_by("name_zh", "uuid")
+    )
+
+
+def hsds_services_at_sites(now=None):
+    """Links between public services and their sites, with both ends for nesting."""
+    from providers.models import ServiceAtSite
+
+    return (
+        ServiceAtSite.objects.filter(service__in=public_services(now))
+        .select_related(
+            "service__provider__organization",
+            "service__tier",
+            "site__provider",
+            "site__area__parent__parent",
+            "site__district__parent__parent",
+        )
+        .prefetch_related(
+            _hsds_category_prefetch("service__"),
+            "service__areas_covered",
+            _hsds_site_links_prefetch("service__"),
+        )
+        .order_by("service__name_zh", "service__uuid", "site__name_zh", "site__uuid")
+    )
+
+
+def imported_object(model, *, source: str, entity: str, external_id: str):
+    """Our object imported from ``source``'s record ``external_id``, or None."""
+    from providers.models import ExternalRecord
+
+    record = ExternalRecord.objects.filter(
+        source=source, entity=entity, external_id=external_id
+    ).first()
+    if record is None:
+        return None
+    return model.objects.filter(uuid=record.object_uuid).first()

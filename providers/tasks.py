@@ -15,3 +15,118 @@ def send_provider_status_email(self, provider_id: int, status: str):
         notifications.send_status_email(provider_id=provider_id, status=status)
     except OSError as error:  # mail server unreachable: try again later
         raise self.retry(exc=error) from error
+
+
+@shared_task
+def send_document_expiry_reminders() -> int:
+    """Remind providers of documents expiring within 30 days (beat runs it several times a day).
+
+    Each reminder is recorded and sent in one transaction: a second run, even a
+    concurrent one, finds the document already reminded and sends nothing; a
+    mail that fails leaves the document unmarked for the next run.
+    """
+    import logging
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from providers import notifications, services
+
+    today = timezone.localdate()
+    sent = 0
+    for document in services.documents_needing_expiry_reminder(today):
+        try:
+            with transaction.atomic():
+                if services.mark_document_reminded(document=document, today=today):
+                    notifications.send_document_expiry_email(document=document)
+                    sent += 1
+        except OSError:  # mail server unreachable: the next run tries again
+            logging.getLogger(__name__).exception(
+                "Expiry reminder for document %s not sent", document.uuid
+            )
+    return sent
+
+
+@shared_task
+def send_confirmation_reminders() -> int:
+    """Ask providers to confirm services unconfirmed for 90 days (beat runs it several times a day).
+
+    One e-mail per provider lists all its services due. The services are
+    marked reminded and the mail sent in one transaction per provider: a
+    second run, even a concurrent one, finds them already reminded and sends
+    nothing, and a mail that fails leaves them unmarked for the next run. A
+    service is reminded once per confirmation: confirming it starts the next
+    90 days.
+    """
+    import logging
+    from collections import defaultdict
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from providers import services
+
+    now = timezone.now()
+    due_by_provider = defaultdict(list)
+    for service in services.services_needing_confirmation_reminder(now):
+        due_by_provider[service.provider_id].append(service)
+    sent = 0
+    for due in due_by_provider.values():
+        provider = due[0].provider
+        try:
+            with transaction.atomic():
+                reminded = [
+                    service
+                    for service in due
+                    if services.mark_confirmation_reminded(service=service, now=now)
+                ]
+                if reminded:
+                    sent += _send_confirmation_reminder(provider=provider, services=reminded)
+        except OSError:  # mail server unreachable: the next run tries again
+            logging.getLogger(__name__).exception(
+                "Confirmation reminder for provider %s not sent", provider.uuid
+            )
+    return sent
+
+
+def _send_confirmation_reminder(*, provider, services) -> int:
+    """One bilingual mail (Chinese, then English) listing the services to confirm."""
+    from django.core.mail import send_mail
+    from django.utils import timezone, translation
+    from django.utils.translation import gettext
+
+    from providers import notifications
+
+    recipients = notifications.provider_recipients(provider)
+    if not recipients:
+        return 0
+    link = notifications.absolute_url("providers:service_list")
+    subjects, bodies = [], []
+    for language in notifications.MAIL_LANGUAGES:
+        with translation.override(language):
+            subjects.append(gettext("Please confirm your service listings are still correct"))
+            lines = [
+                provider.name,
+                "",
+                gettext(
+                    "These services have not been confirmed for 90 days. Please check that "
+                    "each listing is still correct and confirm it, or update it. A service "
+                    "not confirmed for 180 days leaves the public directory until it is "
+                    "confirmed."
+                ),
+                "",
+            ]
+            lines += [
+                "- "
+                + gettext("%(service)s (last confirmed on %(date)s)")
+                % {
+                    "service": service.name,
+                    "date": timezone.localdate(service.last_confirmed_at).isoformat(),
+                }
+                for service in services
+            ]
+            lines += ["", gettext("Confirm or update them here: %(link)s") % {"link": link}]
+            bodies.append("\n".join(lines))
+    subject = " / ".join(dict.fromkeys(subjects))
+    body = notifications.LANGUAGE_SEPARATOR.join(bodies)
+    return send_mail(subject, body + "\n", None, recipients)

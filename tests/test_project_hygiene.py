@@ -57,3 +57,18 @@ def test_ci_entry_point_is_executable():
 def test_makefile_has_target(target):
     makefile = (BASE_DIR / "Makefile").read_text()
     assert re.search(rf"^{target}:", makefile, re.MULTILINE), f"make {target} is missing"
+
+
+def test_bundled_hsds_schemas_are_the_shared_standard():
+    """The copy of HSDS 3.0 shipped with the app is byte-for-byte the project's standard."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    shared = Path(settings.BASE_DIR).parent / "shared" / "standards" / "hsds" / "v3.0"
+    bundled = Path(settings.HSDS_SCHEMA_DIR)
+    assert (bundled / "compiled" / "service.json").is_file()
+    if not shared.is_dir():
+        pytest.skip("../shared/standards is not next to this checkout")
+    for path in shared.rglob("*.json"):
+        assert (bundled / path.relative_to(shared)).read_bytes() == path.read_bytes(), path

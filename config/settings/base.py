@@ -112,6 +112,10 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Directory searches are short queries with high cost estimates; PostgreSQL's
+    # JIT compilation then costs more than the query itself (bench/directory.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn/celery processes may share the file; wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -246,6 +250,11 @@ MAP_TILE_URL = env("MAP_TILE_URL")
 # Addresses naming only a district (普陀区, 宝山区…) resolve inside this city first;
 # the platform is run by one city. Empty turns the preference off.
 GEOCODER_HOME_CITY = env("GEOCODER_HOME_CITY", "310100")
+
+# Open Referral HSDS 3.0 schemas (a byte-for-byte copy ships in providers/standards).
+HSDS_SCHEMA_DIR = Path(
+    env("HSDS_SCHEMA_DIR", str(BASE_DIR / "providers" / "standards" / "hsds" / "v3.0"))
+)
 
 # --- Wagtail --------------------------------------------------------------
 WAGTAIL_SITE_NAME = "社会服务联合购买与转介平台"

@@ -8,6 +8,7 @@ back next to the fields with ``attach_errors``.
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_credit_code, validate_credit_code
@@ -72,13 +73,7 @@ def attach_errors(form: forms.Form, error: ApplicationError, *, aliases=None) ->
 class ProviderRegistrationForm(forms.Form):
     """One form for the first user, the organization and the provider profile in draft."""
 
-    # the person
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=150,
-        help_text=_("Letters, digits and @ . + - _ only. You will sign in with it."),
-        widget=forms.TextInput(attrs={"autocomplete": "username"}),
-    )
+    # the person (in the order the page shows them)
     display_name = forms.CharField(
         label=_("Your name"),
         max_length=100,
@@ -89,6 +84,12 @@ class ProviderRegistrationForm(forms.Form):
         label=_("E-mail"),
         help_text=_("We send the result of the verification here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only. You will sign in with it."),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
         label=_("Password"),
@@ -108,7 +109,9 @@ class ProviderRegistrationForm(forms.Form):
         help_text=_("The legal name on the registration certificate."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    name_en = forms.CharField(label=_("Organization name (English)"), max_length=250, required=False)
+    name_en = forms.CharField(
+        label=_("Organization name (English)"), max_length=250, required=False
+    )
     credit_code = CreditCodeField()
     district = DistrictField(help_text=_("Where the organization is registered, in Shanghai."))
     legal_form = forms.ChoiceField(label=_("Legal form"), choices=Provider.LegalForm.choices)
@@ -153,11 +156,19 @@ class ProviderRegistrationForm(forms.Form):
 FIELD_ALIASES = {"area": "district"}
 
 
+def _model_formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # a website typed without a scheme
+    return model_field.formfield(**kwargs)
+
+
 class ProviderProfileForm(forms.Form):
     """The profile a provider keeps up to date (names, legal details, description, contact)."""
 
     name_zh = forms.CharField(label=_("Organization name (Chinese)"), max_length=200)
-    name_en = forms.CharField(label=_("Organization name (English)"), max_length=250, required=False)
+    name_en = forms.CharField(
+        label=_("Organization name (English)"), max_length=250, required=False
+    )
     district = DistrictField()
 
     def __init__(self, *args, **kwargs):
@@ -168,6 +179,7 @@ class ProviderProfileForm(forms.Form):
                 Provider,
                 fields=PROFILE_FIELDS,
                 widgets={"registration_date": DATE_INPUT, "grade_date": DATE_INPUT},
+                formfield_callback=_model_formfield,
             )
         )
         self.fields["description_zh"].help_text = _(

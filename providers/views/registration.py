@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -45,6 +46,10 @@ def _administered_provider(request) -> Provider:
     if not request.user.has_perm("providers.edit_provider", provider):
         raise Http404
     return provider
+
+
+def _breadcrumbs(here: str) -> list[tuple[str, str]]:
+    return [(_("Your organization's profile"), reverse("providers:my_profile")), (here, "")]
 
 
 @public
@@ -118,7 +123,7 @@ def edit_profile(request):
     return render(
         request,
         "providers/registration/edit_profile.html",
-        {"provider": provider, "form": form},
+        {"provider": provider, "form": form, "breadcrumbs": _breadcrumbs(_("Edit the profile"))},
     )
 
 
@@ -171,6 +176,7 @@ def documents(request):
             "documents": provider.documents.select_related("uploaded_by"),
             "form": form,
             "can_edit": can_edit,
+            "breadcrumbs": _breadcrumbs(_("Documents")),
         },
     )
 

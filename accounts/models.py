@@ -9,10 +9,10 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_credit_code
+from core.i18n import in_active_language
 
 
 class User(AbstractUser):
@@ -82,9 +82,7 @@ class Organization(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_zh
+        return in_active_language(self.name_zh, self.name_en)
 
 
 class Role(models.TextChoices):

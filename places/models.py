@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.i18n import in_active_language
 
 
 class Area(models.Model):
@@ -67,9 +68,7 @@ class Area(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Chinese."""
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_zh
+        return in_active_language(self.name_zh, self.name_en)
 
     @property
     def district_code(self) -> str:

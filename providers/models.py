@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import in_active_language
 from core.storage import private_storage
 
 # Directory freshness rules (issue: listings go stale).
@@ -27,9 +27,7 @@ UNCONFIRMED_HIDDEN_AFTER = timedelta(days=180)
 class BilingualNameMixin:
     @property
     def name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_zh
+        return in_active_language(self.name_zh, self.name_en)
 
 
 class Provider(models.Model):
@@ -122,9 +120,7 @@ class Provider(models.Model):
 
     @property
     def description(self) -> str:
-        if (get_language() or "").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_zh
+        return in_active_language(self.description_zh, self.description_en)
 
     @property
     def is_public(self) -> bool:
@@ -262,9 +258,7 @@ class Site(BilingualNameMixin, models.Model):
 
     @property
     def opening_hours(self) -> str:
-        if (get_language() or "").startswith("en") and self.opening_hours_en:
-            return self.opening_hours_en
-        return self.opening_hours_zh
+        return in_active_language(self.opening_hours_zh, self.opening_hours_en)
 
 
 class Service(BilingualNameMixin, models.Model):
@@ -402,9 +396,7 @@ class Service(BilingualNameMixin, models.Model):
 
     @property
     def description(self) -> str:
-        if (get_language() or "").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_zh
+        return in_active_language(self.description_zh, self.description_en)
 
     def capacity_is_stale(self, now=None) -> bool:
         """Capacity not updated for 7 days is shown as stale (and counts less in matching)."""

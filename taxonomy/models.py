@@ -10,8 +10,9 @@ emergency assistance) plus the social services that agencies purchase.
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.i18n import in_active_language
 
 CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$"
 code_validator = RegexValidator(
@@ -21,12 +22,6 @@ code_validator = RegexValidator(
         "basic-living.dibao."
     ),
 )
-
-
-def _in_active_language(chinese: str, english: str) -> str:
-    if (get_language() or "").startswith("en") and english:
-        return english
-    return chinese
 
 
 class NeedCategory(models.Model):
@@ -87,11 +82,11 @@ class NeedCategory(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Chinese."""
-        return _in_active_language(self.name_zh, self.name_en)
+        return in_active_language(self.name_zh, self.name_en)
 
     @property
     def description(self) -> str:
-        return _in_active_language(self.description_zh, self.description_en)
+        return in_active_language(self.description_zh, self.description_en)
 
     @property
     def is_group(self) -> bool:
@@ -144,8 +139,8 @@ class ServiceTier(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Chinese."""
-        return _in_active_language(self.name_zh, self.name_en)
+        return in_active_language(self.name_zh, self.name_en)
 
     @property
     def description(self) -> str:
-        return _in_active_language(self.description_zh, self.description_en)
+        return in_active_language(self.description_zh, self.description_en)

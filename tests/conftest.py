@@ -27,6 +27,11 @@ def _restore_migrated_rows(django_db_setup, django_db_blocker):
     database into the next run. So take a snapshot first and restore it last.
     """
     connection = connections[DEFAULT_DB_ALIAS]
+    name = str(connection.settings_dict["NAME"])
+    if not (name.startswith("test_") or "memory" in name):
+        # Never flush a database that is not a test database (a developer's own).
+        yield
+        return
     with django_db_blocker.unblock():
         snapshot = connection.creation.serialize_db_to_string()
     yield

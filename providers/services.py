@@ -625,15 +625,22 @@ def confirm_service(*, service: Service, actor: User) -> Service:
     return service
 
 
+def _reminder_due(now) -> Q:
+    # Providers are reminded every 90 days while a service stays unconfirmed:
+    # at 90 days, again at 180 (when it leaves the directory), and so on.
+    return (
+        Q(confirmation_reminded_at__isnull=True)
+        | Q(confirmation_reminded_at__lt=F("last_confirmed_at"))
+        | Q(confirmation_reminded_at__lte=now - CONFIRMATION_REMINDER_EVERY)
+    )
+
+
 def services_needing_confirmation_reminder(now):
-    """Services unconfirmed for 90 days whose provider has not been reminded since."""
+    """Services unconfirmed for 90 days whose provider has not been reminded for 90 days."""
     due = now - CONFIRMATION_REMINDER_EVERY
     return (
         Service.objects.filter(is_active=True, last_confirmed_at__lte=due)
-        .filter(
-            Q(confirmation_reminded_at__isnull=True)
-            | Q(confirmation_reminded_at__lt=F("last_confirmed_at"))
-        )
+        .filter(_reminder_due(now))
         .select_related("provider__organization")
     )
 
@@ -642,10 +649,7 @@ def services_needing_confirmation_reminder(now):
 def mark_confirmation_reminded(*, service: Service, now) -> bool:
     updated = (
         Service.objects.filter(pk=service.pk)
-        .filter(
-            Q(confirmation_reminded_at__isnull=True)
-            | Q(confirmation_reminded_at__lt=F("last_confirmed_at"))
-        )
+        .filter(_reminder_due(now))
         .update(confirmation_reminded_at=now)
     )
     return bool(updated)

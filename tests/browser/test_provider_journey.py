@@ -102,14 +102,14 @@ def _complete_the_profile(page, certificate):
     )
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page).to_have_url(re.compile(r"/app/provider/$"))
-    expect(page.get_by_role("status")).to_contain_text("The profile is saved.")
+    expect(_messages(page)).to_contain_text("The profile is saved.")
 
     page.get_by_role("link", name="Upload or delete documents").click()
     page.select_option('select[name="kind"]', value="registration_certificate")
     page.fill('input[name="title"]', "登记证书")
     page.set_input_files('input[name="file"]', certificate)
     page.get_by_role("button", name="Upload", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("The document is uploaded.")
+    expect(_messages(page)).to_contain_text("The document is uploaded.")
     expect(page.get_by_role("link", name="登记证书")).to_be_visible()
 
 
@@ -125,7 +125,7 @@ def _add_a_site_and_a_service(page):
     page.fill('input[name="address"]', "上海市浦东新区浦东南路1000号")
     page.get_by_role("button", name="Save the site").click()
     # Geocoded offline from the address: the site is in Pudong.
-    expect(page.get_by_role("status")).to_contain_text("located in Pudong New Area")
+    expect(_messages(page)).to_contain_text("located in Pudong New Area")
 
     nav.get_by_role("link", name="Services and capacity").click()
     page.get_by_role("link", name="Add a service").click()
@@ -138,7 +138,7 @@ def _add_a_site_and_a_service(page):
     page.get_by_label("Pudong New Area", exact=True).check()
     page.get_by_label(SITE_NAME_EN, exact=True).check()
     page.get_by_role("button", name="Save the service").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Service “{SERVICE_NAME_EN}” saved.")
+    expect(_messages(page)).to_contain_text(f"Service “{SERVICE_NAME_EN}” saved.")
     expect(page.get_by_role("heading", name=SERVICE_NAME_EN)).to_be_visible()
 
 
@@ -148,7 +148,7 @@ def _submit_for_verification(page):
     ).click()
     expect(page.locator("main")).to_contain_text("Everything needed is there")
     page.get_by_role("button", name="Submit for verification").click()
-    expect(page.get_by_role("status")).to_contain_text("Submitted.")
+    expect(_messages(page)).to_contain_text("Submitted.")
     expect(page.locator("main")).to_contain_text("Awaiting verification")
 
 
@@ -172,7 +172,7 @@ def _verify_the_provider(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(NGO_NAME_EN)
     expect(page.get_by_role("link", name="登记证书")).to_be_visible()
     page.get_by_role("button", name="Verify", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(_messages(page)).to_contain_text(
         "The provider is verified and appears in the public directory."
     )
     expect(page.locator("main .status-badge").first).to_have_text("Verified")
@@ -208,3 +208,8 @@ def _filter_directory(page, *, district):
     page.get_by_label("Kind of help").select_option(label="Elderly care")
     page.get_by_label("District", exact=True).select_option(label=district)
     page.get_by_role("button", name="Apply filters").click()
+
+
+def _messages(page):
+    """The confirmations and errors the site shows at the top of the page."""
+    return page.locator("main .messages")

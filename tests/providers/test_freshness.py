@@ -166,6 +166,19 @@ def test_next_reminder_comes_90_days_after_the_next_confirmation(service, staff,
     assert len(mailoutbox) == 2
 
 
+def test_unconfirmed_service_is_reminded_again_every_90_days(service, mailoutbox):
+    with time_machine.travel(CONFIRMED + timedelta(days=91), tick=False):
+        send_confirmation_reminders()
+    with time_machine.travel(CONFIRMED + timedelta(days=150), tick=False):
+        send_confirmation_reminders()
+    assert len(mailoutbox) == 1
+
+    with time_machine.travel(CONFIRMED + timedelta(days=182), tick=False):
+        send_confirmation_reminders()
+        send_confirmation_reminders()
+    assert len(mailoutbox) == 2
+
+
 def test_services_not_offered_are_not_reminded(provider, mailoutbox):
     with time_machine.travel(CONFIRMED, tick=False):
         ServiceFactory(provider=provider, is_active=False, last_confirmed_at=CONFIRMED)

@@ -29,6 +29,7 @@ NGO_NAME_EN = "Pudong Elder Care Social Work Agency"
 SITE_NAME_EN = "Pudong South Road centre"
 SERVICE_NAME_EN = "Day care for older people"
 OTHER_SERVICE_NAME_EN = "Xuhui home care"
+CHILD_SERVICE_NAME_EN = "Pudong after-school club"
 
 
 @pytest.fixture
@@ -37,12 +38,19 @@ def places_and_taxonomy(transactional_db):
     TAXONOMY_MIGRATION.load(apps, schema_editor=None)
     pudong = shanghai_district()  # 310115 under 310100 under 310000: the address resolves
     xuhui = shanghai_district("310104", name_zh="徐汇区", name_en="Xuhui District")
-    # Another verified elderly-care service, in Xuhui only: filters must tell the two apart.
+    # Two other verified services, so that each filter has something to leave out:
+    # elderly care in Xuhui, and child welfare in Pudong.
     ServiceFactory(
         name_zh="徐汇居家养老",
         name_en=OTHER_SERVICE_NAME_EN,
         categories=[need_category("social-services.elderly-care")],
         areas_covered=[xuhui],
+    )
+    ServiceFactory(
+        name_zh="浦东儿童托管",
+        name_en=CHILD_SERVICE_NAME_EN,
+        categories=[need_category("social-services.child-welfare")],
+        areas_covered=[pudong],
     )
     return pudong, xuhui
 
@@ -186,6 +194,7 @@ def _find_the_service_in_the_directory(page):
     results = page.locator(".directory-results")
     expect(results.get_by_role("heading", name=SERVICE_NAME_EN)).to_be_visible()
     expect(results.get_by_role("heading", name=OTHER_SERVICE_NAME_EN)).to_be_visible()
+    expect(results.get_by_role("heading", name=CHILD_SERVICE_NAME_EN)).to_be_visible()
 
     _filter_directory(page, district="Pudong New Area")
     expect(page).to_have_url(re.compile(r"category=social-services\.elderly-care"))

@@ -88,6 +88,16 @@ ACTIONS: list[WorkspaceAction] = [
         ),
         url_name="providers:service_list",
     ),
+    # cms: feedback and complaints from the public, routed to an agency
+    WorkspaceAction(
+        roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COMMISSIONER}),
+        title=_("Feedback from the public"),
+        text=_(
+            "Read the feedback and complaints sent to your agency, answer them and keep "
+            "the public informed of each step."
+        ),
+        url_name="cms:feedback_inbox",
+    ),
 ]
 
 # What each role is responsible for, shown next to the role on the workspace.

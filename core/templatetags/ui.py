@@ -39,6 +39,7 @@ STATUS_TONES = {
     "positive": {
         "active",
         "accepted",
+        "answered",
         "approved",
         "awarded",
         "closed",
@@ -77,7 +78,7 @@ STATUS_TONES = {
         "submitted",
         "waitlisted",
     },
-    "info": {"enquiries", "sent", "tendering", "viewed"},
+    "info": {"enquiries", "sent", "tendering", "viewed", "received", "in_progress"},
 }
 TONES = (*STATUS_TONES, "neutral")
 _TONE_BY_STATUS = {status: tone for tone, statuses in STATUS_TONES.items() for status in statuses}

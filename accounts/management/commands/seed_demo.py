@@ -13,6 +13,9 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts import demo
+from cms import demo_content as cms_demo
+from cms import sections as cms_sections
+from cms.demo_policies import seed_policies
 from places.models import Area
 from providers import demo as provider_demo
 
@@ -34,6 +37,11 @@ class Command(BaseCommand):
             parties = demo.seed_parties()
             demo.seed_users(parties, password=password)
             provider_counts = provider_demo.seed_providers(parties)
+            # Public site: section pages, real policy records, guides and news.
+            cms_demo.seed_public_content()
+            sections = cms_sections.section_pages()
+            seed_policies(sections["policies"]["zh-hans"], sections["policies"].get("en"))
+            cms_demo.seed_public_content()  # again, so guides link to the policies
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -15,7 +15,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
+from cms import selectors
 from cms.blocks import PARAGRAPH_FEATURES, BodyBlock
+from cms.sections import cache_for_visitor
 
 
 class HomePage(Page):
@@ -38,6 +40,36 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_policies"] = selectors.latest_policies()
+        context["latest_news"] = selectors.news_items()[: selectors.HOME_NEWS_COUNT]
+        context["figures"] = selectors.headline_figures()
+        # Open tenders: the marketplace app will provide them through its selectors
+        # (e.g. marketplace.selectors.open_tenders()); add them here and show them in
+        # the "tenders" spot of cms/home_page.html when it lands.
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        return cache_for_visitor(self, request, super().serve(request, *args, **kwargs))
+
+    def get_sitemap_urls(self, request=None):
+        """The site root also lists the pages of the other languages that have an address
+        of their own: pages whose translation has another slug, or that exist only in
+        English. Translations with the same slug share the Chinese page's address
+        (the reader's language chooses between them), so they are listed once."""
+        urls = super().get_sitemap_urls(request)
+        if self.locale_id != Locale.get_default().pk or self.depth != 2:
+            return urls
+        listed = set(self.get_descendants().live().public().values_list("url_path", flat=True))
+        listed = {path[len(self.url_path) :] for path in listed}
+        for home in self.get_translations().live():
+            pages = home.get_descendants(inclusive=False).live().public().defer_streamfields()
+            for page in pages.order_by("path"):
+                if page.url_path[len(home.url_path) :] not in listed:
+                    urls.extend(page.get_sitemap_urls(request))
+        return urls
 
     def route(self, request, path_components):
         try:

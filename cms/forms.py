@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Feedback
-from cms.services import FEEDBACK_TRANSITIONS
+from cms.models.feedback import FEEDBACK_TRANSITIONS
 from places.selectors import shanghai_districts
 
 FORM_TOKEN_SALT = "cms.feedback.form-started"  # noqa: S105 (a salt, not a secret)

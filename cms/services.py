@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
 from cms.models import Feedback, FeedbackEvent
+from cms.models.feedback import FEEDBACK_TRANSITIONS
 from core.audit import record_change
 from core.errors import ApplicationError, InvalidTransition
 from places import codes
@@ -46,13 +47,6 @@ LEAD_AGENCY_AREA_CODES = ("310000000000", "310100000000")
 
 # Who may move feedback where. Closing comes after an answer; an answer may be
 # reopened when the person comes back.
-FEEDBACK_TRANSITIONS = {
-    Feedback.Status.RECEIVED: {Feedback.Status.IN_PROGRESS, Feedback.Status.ANSWERED},
-    Feedback.Status.IN_PROGRESS: {Feedback.Status.ANSWERED},
-    Feedback.Status.ANSWERED: {Feedback.Status.CLOSED, Feedback.Status.IN_PROGRESS},
-    Feedback.Status.CLOSED: set(),
-}
-
 TOO_MANY_SUBMISSIONS = gettext_lazy(
     "You have sent a lot of feedback from this connection in the last hour. Please wait an "
     "hour and try again, or call the 12345 government service hotline."

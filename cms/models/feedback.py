@@ -56,6 +56,15 @@ class Feedback(models.Model):
         return self.tracking_number
 
 
+# Allowed status changes; cms.services.change_feedback_status is the only mover.
+FEEDBACK_TRANSITIONS = {
+    Feedback.Status.RECEIVED: {Feedback.Status.IN_PROGRESS, Feedback.Status.ANSWERED},
+    Feedback.Status.IN_PROGRESS: {Feedback.Status.ANSWERED},
+    Feedback.Status.ANSWERED: {Feedback.Status.CLOSED, Feedback.Status.IN_PROGRESS},
+    Feedback.Status.CLOSED: set(),
+}
+
+
 class FeedbackEvent(models.Model):
     """Each step in handling a piece of feedback, shown (without names) in the status lookup."""
 

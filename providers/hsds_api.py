@@ -79,13 +79,11 @@ class HSDSView(APIView):
 
 
 class HSDSListView(HSDSView):
-    """A paginated list of HSDS objects; subclasses name the queryset and the mapping."""
+    """A paginated list of HSDS objects.
 
-    def get_queryset(self):
-        raise NotImplementedError
-
-    def to_hsds(self, item) -> dict:
-        raise NotImplementedError
+    Each list defines ``get_queryset()`` (a public selector) and ``to_hsds(item)``
+    (the mapping in ``providers.hsds``).
+    """
 
     def list(self, request):
         paginator = HSDSPagination()
@@ -94,11 +92,7 @@ class HSDSListView(HSDSView):
 
 
 class HSDSDetailView(HSDSView):
-    def get_queryset(self):
-        raise NotImplementedError
-
-    def to_hsds(self, item) -> dict:
-        raise NotImplementedError
+    """One HSDS object by id; defines ``get_queryset()`` and ``to_hsds(item)`` like the lists."""
 
     def detail(self, id):  # noqa: A002
         item = self.get_queryset().filter(uuid=id).first()

@@ -26,7 +26,8 @@ ATOM = "atom"
 
 
 class PageFeed(Feed):
-    """A feed of Wagtail pages; subclasses choose the pages, their date and the section."""
+    """A feed of Wagtail pages; each feed defines ``pages()`` (live public pages, newest
+    first), their date and its section."""
 
     permission_policy = "public"
     feed_type = Rss201rev2Feed
@@ -46,9 +47,6 @@ class PageFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         # Item links need the request (site and language); items() receives it here.
         return request
-
-    def pages(self):
-        raise NotImplementedError
 
     def items(self, request):
         pages = list(self.pages()[:FEED_ITEMS])

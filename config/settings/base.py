@@ -251,6 +251,10 @@ MAP_TILE_URL = env("MAP_TILE_URL")
 # the platform is run by one city. Empty turns the preference off.
 GEOCODER_HOME_CITY = env("GEOCODER_HOME_CITY", "310100")
 
+# Feedback for an area without its own agency goes to this agency (its unified
+# social credit code); empty: the city-level agency registered first.
+FEEDBACK_LEAD_AGENCY = env("FEEDBACK_LEAD_AGENCY", "")
+
 # Open Referral HSDS 3.0 schemas (a byte-for-byte copy ships in providers/standards).
 HSDS_SCHEMA_DIR = Path(
     env("HSDS_SCHEMA_DIR", str(BASE_DIR / "providers" / "standards" / "hsds" / "v3.0"))

@@ -24,9 +24,11 @@ WAGTAIL_SERVE_URL_NAME = "wagtail_serve"
 # Wagtail page exists; add new sections here.
 PRIMARY_NAV = (
     (_("Policies"), "/policies/"),
+    (_("Service guides"), "/guides/"),
     (_("Service directory"), "/providers/"),
     (_("Tenders"), "/tenders/"),
     (_("Statistics"), "/stats/"),
+    (_("News"), "/news/"),
     (_("Feedback"), "/feedback/"),
 )
 

@@ -102,18 +102,21 @@ def _rate_key(client_ip: str) -> str:
     return f"cms:feedback-submissions:{client_ip}"
 
 
+def _recent_submissions(client_ip: str) -> list[float]:
+    # The times of the submissions in the last hour (a sliding window). Judged by
+    # our own clock, not the cache server's expiry, so the rule is the same on
+    # every cache backend.
+    cutoff = timezone.now().timestamp() - RATE_WINDOW_SECONDS
+    return [moment for moment in cache.get(_rate_key(client_ip)) or [] if moment > cutoff]
+
+
 def feedback_rate_exceeded(client_ip: str) -> bool:
-    return (cache.get(_rate_key(client_ip)) or 0) >= SUBMISSIONS_PER_HOUR
+    return len(_recent_submissions(client_ip)) >= SUBMISSIONS_PER_HOUR
 
 
 def _count_submission(client_ip: str) -> None:
-    key = _rate_key(client_ip)
-    # The window starts with the first submission and lasts an hour.
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+    moments = [*_recent_submissions(client_ip), timezone.now().timestamp()]
+    cache.set(_rate_key(client_ip), moments, timeout=RATE_WINDOW_SECONDS)
 
 
 @transaction.atomic

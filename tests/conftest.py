@@ -69,3 +69,13 @@ def _english_messages_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate limits and throttles count per test,
+    also on Redis, where the cache outlives the test run."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

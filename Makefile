@@ -11,7 +11,7 @@ MANAGE := $(VENV)/bin/python manage.py
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 ARGS ?=
 
-.PHONY: help setup run test lint ci-checks migrations-check system-check schema-check migrate \
+.PHONY: help setup run test lint ci-checks migrations-check system-check schema-check messages migrate \
 	worker beat clean
 
 help: ## list the targets
@@ -45,6 +45,10 @@ system-check: setup ## Django's system checks under the test settings
 
 schema-check: setup ## the OpenAPI schema generates without warnings and is valid
 	$(TEST_SETTINGS) $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+
+messages: setup ## extract new strings into locale/zh_Hans and compile the catalogue
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=node_modules --no-obsolete
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 migrate: setup ## apply database migrations
 	$(MANAGE) migrate --noinput

@@ -2,22 +2,17 @@
 
 Encrypted columns cannot be searched: a person is found through the blind
 index of their ID number, so only the matching row is ever loaded and
-decrypted. ``read_personal_data`` is the one path by which pages, the API and
-exports show personal data, and it writes the audit entry every such read needs.
+decrypted. Showing personal data goes through ``services.read_personal_data``,
+which writes the audit entry every such read needs.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.rules import organizations_where
-from core.audit import record_read
 from core.blind_index import blind_index
-from core.errors import ApplicationError
 from core.i18n import in_active_language
 from referrals.models import AssistanceStatus, Beneficiary
 
@@ -77,33 +72,3 @@ def known_elsewhere(*, id_number_index: str, exclude_agency) -> list[KnownElsewh
         )
         for name_zh, name_en, statuses in rows
     ]
-
-
-def read_personal_data(
-    *, user, beneficiary: Beneficiary, purpose: str, fields: Iterable[str]
-) -> dict:
-    """The decrypted ``fields`` of ``beneficiary``, recorded in the audit log with ``purpose``.
-
-    The audit entry names the fields read and why, never their values.
-    """
-    fields = tuple(dict.fromkeys(fields))
-    unknown = set(fields) - set(PERSONAL_FIELDS)
-    if unknown:
-        raise ValueError(f"Not personal fields of a beneficiary: {sorted(unknown)}")
-    if not user.has_perm("referrals.view_beneficiary", beneficiary):
-        raise PermissionDenied
-    purpose = (purpose or "").strip()
-    if not purpose:
-        raise ApplicationError(
-            _("Say why you need this person's personal data; the reason is recorded."),
-            code="purpose_required",
-        )
-    record_read(
-        action="beneficiary.personal_data_read",
-        actor=user,
-        organization=beneficiary.agency,
-        target=beneficiary,
-        purpose=purpose,
-        fields=fields,
-    )
-    return {field: getattr(beneficiary, field) for field in fields}

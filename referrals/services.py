@@ -15,12 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core.audit import record_change
+from core.audit import record_change, record_read
 from core.blind_index import blind_index
 from core.errors import ApplicationError
 from core.integrations import geocoding
 from referrals.models import Beneficiary, Gender, GeocodePrecision
-from referrals.selectors import KnownElsewhere, known_elsewhere
+from referrals.selectors import PERSONAL_FIELDS, KnownElsewhere, known_elsewhere
 from referrals.validators import IdNumber, parse_id_number
 
 EDITABLE_FIELDS = frozenset(
@@ -241,3 +241,35 @@ def _save(beneficiary: Beneficiary) -> None:
             field_errors={"id_number": [_already_recorded()]},
             code="duplicate",
         ) from error
+
+
+def read_personal_data(
+    *, user, beneficiary: Beneficiary, purpose: str, fields: Iterable[str]
+) -> dict:
+    """The decrypted ``fields`` of ``beneficiary``, recorded in the audit log with ``purpose``.
+
+    The one path by which pages, the API and exports show a beneficiary's personal data.
+
+    The audit entry names the fields read and why, never their values.
+    """
+    fields = tuple(dict.fromkeys(fields))
+    unknown = set(fields) - set(PERSONAL_FIELDS)
+    if unknown:
+        raise ValueError(f"Not personal fields of a beneficiary: {sorted(unknown)}")
+    if not user.has_perm("referrals.view_beneficiary", beneficiary):
+        raise PermissionDenied
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ApplicationError(
+            _("Say why you need this person's personal data; the reason is recorded."),
+            code="purpose_required",
+        )
+    record_read(
+        action="beneficiary.personal_data_read",
+        actor=user,
+        organization=beneficiary.agency,
+        target=beneficiary,
+        purpose=purpose,
+        fields=fields,
+    )
+    return {field: getattr(beneficiary, field) for field in fields}

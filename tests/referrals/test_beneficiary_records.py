@@ -241,7 +241,7 @@ def test_finding_a_person_by_id_number_uses_the_blind_index_only(agency, casewor
 def test_reading_personal_data_is_audited_with_purpose_and_field_names(agency, caseworker):
     beneficiary = record(agency, caseworker).beneficiary
 
-    data = selectors.read_personal_data(
+    data = services.read_personal_data(
         user=caseworker,
         beneficiary=beneficiary,
         purpose="Home visit planning",
@@ -261,11 +261,11 @@ def test_reading_personal_data_needs_a_purpose_and_access(agency, caseworker):
     caseworker2 = user_with_role(Role.CASEWORKER, AgencyFactory())
 
     with pytest.raises(ApplicationError):
-        selectors.read_personal_data(
+        services.read_personal_data(
             user=caseworker, beneficiary=beneficiary, purpose=" ", fields=["name"]
         )
     with pytest.raises(PermissionDenied):
-        selectors.read_personal_data(
+        services.read_personal_data(
             user=caseworker2, beneficiary=beneficiary, purpose="curiosity", fields=["name"]
         )
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.READ).exists()

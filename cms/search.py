@@ -23,6 +23,7 @@ query such as 救助 or 低保 would find nothing. Three steps make it work:
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
 from wagtail.models import Locale, Page
@@ -274,7 +275,7 @@ def _rank(hit: SearchHit):
     repealed = getattr(page, "status", "") == "repealed"
     day = getattr(page, "issue_date", None) or getattr(page, "date", None)
     if day is None and page.first_published_at is not None:
-        day = page.first_published_at.date()
+        day = timezone.localdate(page.first_published_at)
     return (-hit.score, repealed, -(day.toordinal() if day else 0), page.title)
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.blind_index import normalize_id_number
@@ -80,7 +81,7 @@ def parse_id_number(value: str, *, today: datetime.date | None = None) -> IdNumb
         raise ValidationError(WRONG_LENGTH, code="length", params={"length": len(number)})
     if not _SHAPE.match(number):
         raise ValidationError(BAD_CHARACTERS, code="characters")
-    birth_date = _birth_date(number[6:14], today=today or datetime.date.today())
+    birth_date = _birth_date(number[6:14], today=today or timezone.localdate())
     if check_character(number[:17]) != number[17]:
         raise ValidationError(WRONG_CHECK_CHARACTER, code="check_character")
     gender = MALE if int(number[16]) % 2 else FEMALE

@@ -2,10 +2,12 @@
 data, and is the same every time for the same data."""
 
 import csv
+import datetime
 import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from providers import hsds
 from tests.providers._hsds_factories import (
@@ -47,6 +49,17 @@ def test_every_exported_record_validates_against_the_hsds_schemas(directory, tmp
     for entity, records in exported.items():
         for record in records:
             assert_valid(entity, record)
+
+
+def test_assured_date_is_the_day_in_shanghai_not_in_utc(directory, tmp_path):
+    """17:00 UTC on the 23rd is already the 24th in Shanghai."""
+    service = directory.services[0]
+    late_evening_utc = datetime.datetime(2026, 11, 23, 17, 0, tzinfo=datetime.UTC)
+    type(service).objects.filter(pk=service.pk).update(last_confirmed_at=late_evening_utc)
+
+    services = {s["id"]: s for s in export(tmp_path)["service"]}
+
+    assert services[str(service.uuid)]["assured_date"] == "2026-11-24"
 
 
 def test_the_schema_check_rejects_what_the_standard_rejects():
@@ -123,7 +136,9 @@ def test_service_maps_eligibility_fees_languages_areas_and_categories(directory,
     assert [language["code"] for language in service["languages"]] == ["zh", "wuu"]
     assert service["service_areas"][0]["extent"] == "310115000000"
     assert service["service_areas"][0]["name"] == "浦东新区"
-    assert service["assured_date"] == directory.services[0].last_confirmed_at.date().isoformat()
+    # Dates are the date in Shanghai, not in UTC (the CI machine runs on UTC).
+    expected = timezone.localdate(directory.services[0].last_confirmed_at)
+    assert service["assured_date"] == expected.isoformat()
     terms = {
         (a["link_type"], a["taxonomy_term"]["code"])
         for a in service["attributes"]

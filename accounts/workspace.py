@@ -88,6 +88,92 @@ ACTIONS: list[WorkspaceAction] = [
         ),
         url_name="providers:service_list",
     ),
+    # referrals: the caseworker's workspace, the provider's inbox, supervision
+    WorkspaceAction(
+        roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
+        title=_("People and their needs"),
+        text=_(
+            "Find a person by ID number or record them, assess their needs, find the right "
+            "service and refer them with their consent."
+        ),
+        url_name="referrals:people",
+    ),
+    WorkspaceAction(
+        roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
+        title=_("Referrals"),
+        text=_(
+            "Follow each referral until it closes: what came back to you, what waits for an "
+            "answer, and outcomes to confirm."
+        ),
+        url_name="referrals:referral_list",
+    ),
+    WorkspaceAction(
+        roles=frozenset({Role.SUPERVISOR}),
+        title=_("Overdue referrals"),
+        text=_(
+            "Referrals a provider has not answered in time, and outcomes nobody has confirmed, "
+            "with who to call."
+        ),
+        url_name="referrals:overdue",
+    ),
+    WorkspaceAction(
+        roles=frozenset({Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF}),
+        title=_("Referrals inbox"),
+        text=_(
+            "Answer the referrals caseworkers send you before the deadline, then report when "
+            "the service starts and how it ended."
+        ),
+        url_name="referrals:inbox",
+    ),
+    # marketplace: pooled budgets, tenders, bids and evaluation panels
+    WorkspaceAction(
+        roles=frozenset({Role.COMMISSIONER}),
+        title=_("Tenders"),
+        text=_(
+            "Draft and publish tenders, answer bidders' questions, name evaluation panels, "
+            "and approve awards."
+        ),
+        url_name="marketplace:manage_tenders",
+    ),
+    WorkspaceAction(
+        roles=frozenset({Role.COMMISSIONER, Role.FINANCE, Role.SUPERVISOR}),
+        title=_("Pooled budgets"),
+        text=_(
+            "See what each agency and fund contributed to the budgets you lead or fund, and "
+            "where each share went."
+        ),
+        url_name="marketplace:budget_list",
+    ),
+    WorkspaceAction(
+        roles=frozenset({Role.FINANCE}),
+        title=_("Contributions to approve"),
+        text=_("Approve your agency's pledges to pooled budgets: they count only once you do."),
+        url_name="marketplace:approvals",
+    ),
+    WorkspaceAction(
+        roles=frozenset({Role.FINANCE, Role.SUPERVISOR}),
+        title=_("Your agency's tenders"),
+        text=_("Follow your agency's tenders from draft to award."),
+        url_name="marketplace:manage_tenders",
+    ),
+    WorkspaceAction(
+        roles=frozenset({Role.COMMISSIONER, Role.FINANCE, Role.CASEWORKER, Role.SUPERVISOR}),
+        title=_("Evaluation panels"),
+        text=_(
+            "Declare any conflict of interest, then score the bids of the tenders whose panel "
+            "you sit on."
+        ),
+        url_name="marketplace:my_panels",
+    ),
+    WorkspaceAction(
+        roles=frozenset({Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF}),
+        title=_("My tenders"),
+        text=_(
+            "Tenders matching your services, answers to questions, your bids and their "
+            "deadlines, and award results."
+        ),
+        url_name="marketplace:my_tenders",
+    ),
     # cms: feedback and complaints from the public, routed to an agency
     WorkspaceAction(
         roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COMMISSIONER}),
@@ -112,7 +198,8 @@ ROLE_DUTIES = {
         "with their consent."
     ),
     Role.SUPERVISOR: _(
-        "Oversee your agency's cases and referrals, handle escalations and read its audit log."
+        "Oversee your agency's cases and referrals, follow up overdue ones, send urgent "
+        "referrals without consent when the person cannot be asked, and read the audit log."
     ),
     Role.PROVIDER_ADMIN: _(
         "Keep your organization's profile, services and capacity up to date, bid for "

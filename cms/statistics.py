@@ -1,5 +1,5 @@
-"""The public statistics of /stats/: what help exists where, and (as the other apps land)
-what happened to referrals, which needs went unmet and who funds the pooled budgets.
+"""The public statistics of /stats/: what help exists where, what happened to referrals,
+which needs went unmet and (once the marketplace has data) who funds the pooled budgets.
 
 Each table is one function returning a :class:`StatisticsTable`; ``TABLES`` lists them
 in page order, and the page, its charts and the CSV downloads all read the same
@@ -27,6 +27,7 @@ from places import selectors as place_selectors
 from places.models import Area
 from providers import selectors as provider_selectors
 from providers.models import CAPACITY_STALE_AFTER
+from referrals import selectors as referral_selectors
 from taxonomy import selectors as taxonomy_selectors
 
 # Counts from 1 to SMALL_NUMBER_LIMIT - 1 are never published; zero is (it names nobody).
@@ -313,31 +314,95 @@ def services_by_category(now: datetime | None = None) -> StatisticsTable:
     )
 
 
-# --- figures that wait for the referral and commissioning apps ------------------------
-# The referrals and marketplace apps do not have their data yet. Rather than show
-# made-up numbers or empty charts, these tables say in words what will appear and
-# when. When an app lands, build the rows from its selectors here (with
-# _rows_with_total, so suppression applies) and drop ``available=False``.
+def _rows_with_totals_both_ways(
+    labels: list[str], values: list[list[int]], total_label: str
+) -> list[Row]:
+    """Rows whose first cell is the sum of the others, and a total row summing each column.
+
+    Suppressed along both: a row's cells add up to its first cell, and a column's cells
+    to the total row, so hiding a small cell hides enough others in its row and in its
+    column that neither sum gives it back."""
+    grid = [[sum(row), *row] for row in values]
+    grid.append([sum(column) for column in zip(*grid, strict=True)] if grid else [])
+    width = len(grid[0]) if grid and grid[0] else 0
+    lines = [[(r, c) for c in range(width)] for r in range(len(grid))]
+    lines += [[(r, c) for r in range(len(grid))] for c in range(width)]
+    hidden = suppress(grid, lines)
+    total_index = len(values)
+    return [
+        Row(
+            label=label,
+            cells=tuple(Cell(v, (r, c) in hidden) for c, v in enumerate(row_values)),
+            is_total=r == total_index,
+        )
+        for r, (label, row_values) in enumerate(zip([*labels, total_label], grid, strict=True))
+    ]
+
+
+# --- referrals and unmet needs ---------------------------------------------------------
+
+REFERRAL_COLUMNS = (
+    Column("referrals", _("Referrals")),
+    Column(referral_selectors.STANDING_HELPED, _("Help given")),
+    Column(referral_selectors.STANDING_NOT_HELPED, _("Did not help")),
+    Column(referral_selectors.STANDING_RETURNED, _("Returned to the caseworker")),
+    Column(referral_selectors.STANDING_OPEN, _("Still open")),
+)
 
 
 def referrals_by_category(now: datetime | None = None) -> StatisticsTable:
+    """Referrals sent to providers, by top-level group of need categories and how they stand."""
+    groups = list(taxonomy_selectors.category_groups())
+    counts = referral_selectors.referral_statistics()
+    empty = dict.fromkeys(referral_selectors.STANDINGS, 0)
+    values = [
+        [counts.get(group.code, empty)[column.key] for column in REFERRAL_COLUMNS[1:]]
+        for group in groups
+    ]
     return StatisticsTable(
         slug="referrals-by-category",
         title=_("Referrals and their outcomes by kind of help"),
         description=_(
-            "How many people caseworkers referred to a service for each kind of help, and "
-            "how many referrals ended with the help given."
+            "How often caseworkers referred someone to a service for each kind of help, and "
+            "how the referrals ended."
         ),
         row_heading=_("Kind of help"),
-        available=False,
-        unavailable_text=_(
-            "These figures will appear here once caseworkers start referring people through "
-            "the platform and providers record the outcomes."
+        columns=REFERRAL_COLUMNS,
+        rows=_rows_with_totals_both_ways(
+            [group.name for group in groups], values, str(_("All kinds of help"))
+        ),
+        notes=(
+            _(
+                "“Help given”: the provider reported the need met or partly met. “Did not "
+                "help”: the service did not go ahead, or the need was not met. “Returned to "
+                "the caseworker”: the provider declined or did not answer in time, or the "
+                "caseworker took the referral back; the person may have been referred again, "
+                "so one need can count more than once."
+            ),
         ),
     )
 
 
 def unmet_needs_by_district(now: datetime | None = None) -> StatisticsTable:
+    """Unmet needs recorded in each district, by top-level group of need categories."""
+    districts = list(place_selectors.shanghai_districts())
+    groups = list(taxonomy_selectors.category_groups())
+    counts = referral_selectors.unmet_need_statistics()
+    labels = [district.name for district in districts]
+    values = [
+        [counts.get((district.code[:6], group.code), 0) for group in groups]
+        for district in districts
+    ]
+    # Needs whose area was not recorded (or lies outside Shanghai's districts) still
+    # count in the city's total, on a row of their own.
+    known = {district.code[:6] for district in districts}
+    elsewhere: dict[str, int] = defaultdict(int)
+    for (district_code, group_code), count in counts.items():
+        if district_code not in known:
+            elsewhere[group_code] += count
+    if any(elsewhere.values()):
+        labels.append(str(_("Elsewhere or not recorded")))
+        values.append([elsewhere[group.code] for group in groups])
     return StatisticsTable(
         slug="unmet-needs-by-district",
         title=_("Unmet needs by district"),
@@ -346,12 +411,25 @@ def unmet_needs_by_district(now: datetime | None = None) -> StatisticsTable:
             "each district. These gaps guide what is commissioned next."
         ),
         row_heading=_("District"),
-        available=False,
-        unavailable_text=_(
-            "These figures will appear here once caseworkers record the needs they could not "
-            "find a service for."
+        columns=(
+            Column("unmet_needs", _("Unmet needs")),
+            *(Column(group.code, group.name) for group in groups),
+        ),
+        rows=_rows_with_totals_both_ways(labels, values, str(_("Whole city"))),
+        notes=(
+            _(
+                "A need counts in the district where the person lives; needs that a "
+                "district office reported without naming anyone count in that district."
+            ),
         ),
     )
+
+
+# --- figures that wait for the commissioning app ------------------------------------------
+# The marketplace's pooled budgets have no data yet. Rather than show made-up numbers or
+# empty charts, this table says in words what will appear and when. When the app lands,
+# build the rows from its selectors here (with _rows_with_total, so suppression applies)
+# and drop ``available=False``.
 
 
 def pooled_budgets_by_funder(now: datetime | None = None) -> StatisticsTable:

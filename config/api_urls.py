@@ -11,5 +11,8 @@ urlpatterns = [
     path("", include("taxonomy.api_urls")),
     path("", include("accounts.api_urls")),
     path("", include("providers.api_urls")),
+    path("", include("referrals.api_urls")),
+    path("", include("marketplace.api_urls")),
     path("hsds/", include("providers.hsds_urls")),
+    path("ocds/", include("marketplace.ocds_urls")),
 ]

@@ -19,6 +19,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("accounts.urls")),
     path("", include("providers.urls")),
+    path("", include("referrals.urls")),
+    path("", include("marketplace.urls")),
     path("", include("cms.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -144,4 +144,13 @@ API_ROOT_LINKS = [
     "providers",
     "services",
     "sites",
+    "beneficiaries",
+    "assessments",
+    "consents",
+    "referrals",
+    "matches",
+    "unmet-needs",
+    "budgets",
+    "tenders",
+    "bids",
 ]

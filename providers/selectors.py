@@ -49,6 +49,15 @@ def public_services(now=None) -> QuerySet[Service]:
     )
 
 
+def referable_services(now=None) -> QuerySet[Service]:
+    """Services a caseworker may refer to: public, and accepting referrals."""
+    return public_services(now).filter(accepting_referrals=True)
+
+
+def can_take_referrals(service: Service, now=None) -> bool:
+    return referable_services(now).filter(pk=service.pk).exists()
+
+
 def public_service_details(now=None) -> QuerySet[Service]:
     """Public services with everything a list or API page shows, in a fixed number of queries."""
     return (

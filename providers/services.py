@@ -611,6 +611,55 @@ def update_capacity(
     return service
 
 
+# --- capacity accounting ----------------------------------------------------
+# The one place where places are taken and given back. Referrals call these
+# when a provider accepts, waitlists, or ends a service; contracts will draw
+# on the same numbers. Each locks the service row, so two staff accepting at
+# once cannot both take the last place.
+
+
+def _no_free_place():
+    return _("This service has no free place left. Put the person on the waiting list instead.")
+
+
+def take_place(*, service_id: int) -> Service:
+    """Take one free place of the service, or refuse when none is left."""
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(pk=service_id)
+        if service.free_slots < 1:
+            raise ApplicationError(_no_free_place(), code="no_free_place")
+        service.free_slots -= 1
+        service.save(update_fields=["free_slots", "updated_at"])
+    return service
+
+
+def release_place(*, service_id: int) -> Service:
+    """Give a place back when the person leaves the service."""
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(pk=service_id)
+        service.free_slots += 1
+        service.save(update_fields=["free_slots", "updated_at"])
+    return service
+
+
+def join_waiting_list(*, service_id: int) -> int:
+    """Add one person to the service's waiting list; returns their position."""
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(pk=service_id)
+        service.waitlist_length += 1
+        service.save(update_fields=["waitlist_length", "updated_at"])
+    return service.waitlist_length
+
+
+def leave_waiting_list(*, service_id: int) -> None:
+    """One person leaves the waiting list (taken in, declined or gone)."""
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(pk=service_id)
+        if service.waitlist_length > 0:
+            service.waitlist_length -= 1
+            service.save(update_fields=["waitlist_length", "updated_at"])
+
+
 @transaction.atomic
 def confirm_service(*, service: Service, actor: User) -> Service:
     """The provider confirms the listing is still right (freshness rule)."""

@@ -1,14 +1,36 @@
-"""seed_demo: demo users of SPEC §6 and directory demo data; idempotent; refused in production."""
+"""seed_demo: demo users of SPEC §6, directory and referral demo data; idempotent; refused in
+production."""
 
+import re
+from collections import defaultdict
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import Organization, User
+from cms import statistics
 from providers import selectors as provider_selectors
 from providers.models import Provider, Service
+from referrals import selectors as referral_selectors
+from referrals import services as referral_services
+from referrals.models import (
+    ACTIVE_STATUSES,
+    AWAITING_ANSWER,
+    REFERRAL_TRANSITIONS,
+    Beneficiary,
+    Consent,
+    NeedAssessment,
+    Referral,
+    ReferralEvent,
+    UnmetNeed,
+)
+from referrals.validators import parse_id_number
 from taxonomy.models import NeedCategory
 
 pytestmark = pytest.mark.django_db
@@ -26,25 +48,43 @@ SPEC_USERS = {
     "editor",
     "admin",
 }
+SECOND = timedelta(seconds=1)
+XUJIAHUI = "Xujiahui Subdistrict Office, Xuhui District"
+PUDONG = "Pudong New Area Civil Affairs Bureau"
 
 
-@pytest.fixture
-def seeded():
-    """Seed once per test (in the test's transaction, rolled back afterwards)."""
-    call_command("load_areas", stdout=StringIO())
-    first = StringIO()
-    call_command("seed_demo", stdout=first)
-    counts = (Organization.objects.count(), User.objects.count(), Service.objects.count())
-    call_command("seed_demo", stdout=StringIO())
+def _counts() -> dict[str, int]:
     return {
-        "output": first.getvalue(),
-        "counts_after_first": counts,
-        "counts_after_second": (
-            Organization.objects.count(),
-            User.objects.count(),
-            Service.objects.count(),
-        ),
+        "organizations": Organization.objects.count(),
+        "users": User.objects.count(),
+        "services": Service.objects.count(),
+        "beneficiaries": Beneficiary.objects.count(),
+        "assessments": NeedAssessment.objects.count(),
+        "referrals": Referral.objects.count(),
+        "events": ReferralEvent.objects.count(),
+        "consents": Consent.objects.count(),
+        "unmet needs": UnmetNeed.objects.count(),
+        "free places": Service.objects.aggregate(total=Sum("free_slots"))["total"],
+        "waiting lists": Service.objects.aggregate(total=Sum("waitlist_length"))["total"],
     }
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed twice, once for the whole module, in a transaction rolled back at its end
+    (each test runs in a savepoint inside it, so what one test changes the next never sees)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_areas", stdout=StringIO())
+        first = StringIO()
+        call_command("seed_demo", stdout=first)
+        counts = _counts()
+        call_command("seed_demo", stdout=StringIO())
+        yield {
+            "output": first.getvalue(),
+            "counts_after_first": counts,
+            "counts_after_second": _counts(),
+        }
+        transaction.set_rollback(True)
 
 
 def test_seed_demo_builds_the_demo_data_set_idempotently(seeded, client):
@@ -58,7 +98,7 @@ def test_seed_demo_builds_the_demo_data_set_idempotently(seeded, client):
         client.logout()
     assert "caseworker2" in seeded["output"]
     assert "password: demo-pass-2026" in seeded["output"]
-    # a second run creates nothing new
+    # a second run creates nothing new, takes no more places and joins no waiting list
     assert seeded["counts_after_first"] == seeded["counts_after_second"]
 
     # directory demo data (providers issue, item 8)
@@ -82,6 +122,168 @@ def test_seed_demo_builds_the_demo_data_set_idempotently(seeded, client):
         )
     )
     assert len(districts) == 16
+
+
+# --- referral demo data (referrals issue, item 10) --------------------------------------
+
+
+def test_at_least_300_fictional_people_in_two_agencies(seeded):
+    people = list(Beneficiary.objects.select_related("agency", "area"))
+    by_agency = defaultdict(list)
+    for person in people:
+        by_agency[person.agency.name_en].append(person)
+    assert len(people) >= 300
+    assert set(by_agency) == {XUJIAHUI, PUDONG}
+    assert min(len(group) for group in by_agency.values()) >= 100
+    for person in people:
+        parsed = parse_id_number(person.id_number)  # a valid GB 11643 number
+        assert person.id_number.startswith("31")  # a Shanghai area code
+        assert (parsed.gender, parsed.birth_date) == (person.gender, person.birth_date)
+        assert re.fullmatch(r"[\u4e00-\u9fff]{2,4}", person.name)
+        assert person.phone == "" or re.fullmatch(r"139\d{8}", person.phone)
+        # placed offline in the agency's own district
+        district = "310104" if person.agency.name_en == XUJIAHUI else "310115"
+        assert person.area.code.startswith(district) and person.address.startswith("上海市")
+        assert person.household_size == len(person.household_members) + 1
+    assert len({person.id_number for person in people}) == len(people) - 1  # one known to both
+
+
+def test_one_person_is_known_to_both_agencies(seeded):
+    shared = (
+        Beneficiary.objects.values("id_number_index")
+        .annotate(agencies=Count("agency", distinct=True))
+        .filter(agencies=2)
+    )
+    assert shared.count() == 1
+    xujiahui = Organization.objects.get(name_en=XUJIAHUI)
+    elsewhere = referral_selectors.known_elsewhere(
+        id_number_index=shared.get()["id_number_index"], exclude_agency=xujiahui
+    )
+    assert [known.agency_name for known in elsewhere] == [PUDONG]
+    assert elsewhere[0].active_help == ("dibao",)
+    person = Beneficiary.objects.get(
+        id_number_index=shared.get()["id_number_index"], agency=xujiahui
+    )
+    assert person.id_number in seeded["output"]  # printed, so a demo can look her up
+
+
+def test_personal_data_is_encrypted_in_the_tables_bulk_seeding_included(seeded):
+    person = Beneficiary.objects.order_by("pk").first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, id_number, phone, address FROM referrals_beneficiary WHERE id = %s",
+            [person.pk],
+        )
+        raw = cursor.fetchone()
+    for plaintext in (person.name, person.id_number, person.phone, person.address):
+        assert plaintext and plaintext not in raw
+    assert all(raw)  # stored, as ciphertext
+
+
+def test_at_least_600_referrals_cover_every_status_with_a_consistent_history(seeded):
+    now = timezone.now()
+    referrals = list(
+        Referral.objects.select_related("need__assessment").prefetch_related(
+            "service__categories", "consents"
+        )
+    )
+    events = defaultdict(list)
+    for event in ReferralEvent.objects.order_by("at", "pk"):
+        events[event.referral_id].append(event)
+
+    assert len(referrals) >= 600
+    assert {referral.status for referral in referrals} == set(Referral.Status.values)
+    for referral in referrals:
+        history = events[referral.pk]
+        assert (history[0].from_status, history[0].to_status) == ("", Referral.Status.DRAFT)
+        for before, after in zip(history, history[1:], strict=False):
+            assert after.from_status == before.to_status
+            assert after.to_status in REFERRAL_TRANSITIONS[before.to_status], referral.pk
+            assert before.at <= after.at
+        assert history[-1].to_status == referral.status
+        # (to the second: a service stamps the row and its event one call apart)
+        assert abs(history[-1].at - referral.status_changed_at) < SECOND
+        assert referral.status_changed_at <= now
+        assert abs(referral.created_at - history[0].at) < SECOND
+        assert referral.need.assessment.assessed_on <= timezone.localdate(referral.created_at)
+        assert referral.category_id == referral.need.category_id
+        assert referral.category in referral.service.categories.all()
+        if referral.sent_at is not None:
+            # sent only under a consent given before it, on the SLA clock of referrals.sla
+            assert any(c.given_at <= referral.sent_at for c in referral.consents.all())
+        if referral.status in AWAITING_ANSWER:
+            assert referral.due_at is not None and referral.expires_at > now
+        if referral.status == Referral.Status.COMPLETED:
+            assert referral.outcome
+        if referral.status == Referral.Status.FAILED:
+            assert referral.failure_reason
+        if referral.status == Referral.Status.DECLINED:
+            assert referral.decline_reason and referral.returned_reason
+    # a need has at most one open referral
+    open_per_need = (
+        Referral.objects.filter(status__in=ACTIVE_STATUSES)
+        .values("need")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert not open_per_need.exists()
+
+
+def test_places_held_and_waiting_lists_are_accounted_for(seeded):
+    holding = Referral.objects.filter(holds_place=True)
+    assert set(holding.values_list("status", flat=True)) == {"accepted", "in_service"}
+    assert not Referral.objects.filter(
+        status__in=["accepted", "in_service"], holds_place=False
+    ).exists()
+    assert not Service.objects.filter(free_slots__lt=0).exists()
+    for service in Service.objects.filter(referrals__status="waitlisted").distinct():
+        positions = service.referrals.filter(status="waitlisted").values_list(
+            "waitlist_position", flat=True
+        )
+        assert all(1 <= position <= service.waitlist_length for position in positions)
+        assert len(set(positions)) == len(positions)
+
+
+def test_consents_include_revoked_ones_and_one_supervisor_override(seeded):
+    override = Consent.objects.get(method=Consent.Method.SUPERVISOR_OVERRIDE)
+    assert override.recorded_by.username == "supervisor"
+    assert len(override.override_reason) >= 10
+    assert Consent.objects.filter(revoked_at__isnull=False, revoked_by__isnull=False).count() >= 3
+
+
+def test_referrals_wait_for_ngo_staff_with_their_deadline_ahead(seeded):
+    ngo_staff = User.objects.get(username="ngo_staff")
+    now = timezone.now()
+    waiting = referral_selectors.inbox_for(ngo_staff).filter(
+        status__in=AWAITING_ANSWER, due_at__gt=now
+    )
+    assert waiting.count() >= 5
+    # and they can be answered as any referral: one with room is accepted
+    answerable = waiting.filter(service__free_slots__gt=0).first()
+    free_before = answerable.service.free_slots
+    referral_services.accept_referral(referral=answerable, user=ngo_staff)
+    answerable.service.refresh_from_db()
+    assert answerable.service.free_slots == free_before - 1
+
+
+def test_the_supervisor_sees_overdue_referrals(seeded):
+    supervisor = User.objects.get(username="supervisor")
+    overdue = referral_selectors.overdue_referrals(supervisor)
+    statuses = set(overdue.values_list("status", flat=True))
+    assert statuses & set(AWAITING_ANSWER)  # not answered by the deadline
+    assert statuses & {"completed", "failed"}  # outcome not confirmed within 5 days
+
+
+def test_unmet_needs_across_districts_and_kinds_of_help_feed_the_statistics(seeded):
+    unmet = UnmetNeed.objects.select_related("area", "category__parent")
+    assert len({need.area.code[:6] for need in unmet if need.area}) >= 10
+    assert len({need.category.parent.code for need in unmet}) == 4
+
+    table = statistics.unmet_needs_by_district()
+    assert table.total_row.cells[0].value == unmet.count()
+    assert any(cell.text == "<5" for row in table.rows for cell in row.cells)
+    referrals = statistics.referrals_by_category()
+    assert referrals.total_row.cells[0].value == Referral.objects.exclude(sent_at=None).count()
 
 
 @override_settings(ALLOW_DEMO_SEED=False)

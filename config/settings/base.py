@@ -154,6 +154,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "providers.tasks.send_confirmation_reminders",
         "schedule": 6 * 60 * 60,
     },
+    # The 4-hour SLA of urgent referrals needs a clock that ticks often.
+    "referrals-deadlines": {
+        "task": "referrals.tasks.process_referral_deadlines",
+        "schedule": 5 * 60,
+    },
+    # Tender publication and deadlines: a tender moves within a minute of its time.
+    "marketplace-advance-tenders": {
+        "task": "marketplace.tasks.advance_tenders",
+        "schedule": 60,
+    },
+    # Reminders 48 hours before the question and bid deadlines (once per person).
+    "marketplace-deadline-reminders": {
+        "task": "marketplace.tasks.remind_draft_bidders",
+        "schedule": 15 * 60,
+    },
 }
 
 # --- auth -----------------------------------------------------------------
@@ -260,6 +275,15 @@ HSDS_SCHEMA_DIR = Path(
     env("HSDS_SCHEMA_DIR", str(BASE_DIR / "providers" / "standards" / "hsds" / "v3.0"))
 )
 
+# OCDS 1.1: every contracting process is identified worldwide by this prefix
+# plus the tender's uuid. The default is a placeholder for development: in
+# production set OCDS_OCID_PREFIX to the prefix registered for this publisher
+# with the Open Contracting Partnership ("ocds-" + 6 characters), as published
+# ocids must never change afterwards.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-xxxxxx-sc")
+# Name of the publisher in OCDS packages; empty: the site name (WAGTAIL_SITE_NAME).
+OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", "")
+
 # --- Wagtail --------------------------------------------------------------
 WAGTAIL_SITE_NAME = "社会服务联合购买与转介平台"
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
@@ -295,6 +319,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set, however many fields use it (the validation fails on clashes).
+    "ENUM_NAME_OVERRIDES": {
+        "AssistanceStatusEnum": "providers.models.Service.AssistanceStatus",
+        "BeneficiaryGenderEnum": "referrals.models.Gender",
+        "ServiceGenderEnum": "providers.models.Service.Gender",
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
+        "DeclineReasonEnum": "referrals.models.Referral.DeclineReason",
+        "FailureReasonEnum": "referrals.models.Referral.FailureReason",
+        "ShareableFieldEnum": "referrals.models.ShareableField",
+        "PersonalFieldEnum": "referrals.selectors.PERSONAL_FIELDS",
+        "KindEnum": "accounts.models.Organization.Kind",
+        "GradeEnum": "providers.models.Provider.Grade",
+        "CriterionKindEnum": "marketplace.models.Criterion.Kind",
+        "TenderStatusEnum": "marketplace.models.Tender.Status",
+        "ContributionStatusEnum": "marketplace.models.Contribution.Status",
+        "BidStatusEnum": "marketplace.models.Bid.Status",
+        "AwardStatusEnum": "marketplace.models.Award.Status",
+        "ComplaintStatusEnum": "marketplace.models.Complaint.Status",
+        "ComplaintOutcomeEnum": "marketplace.api.awards.COMPLAINT_OUTCOMES",
+        "OutcomeEnum": "referrals.models.Referral.Outcome",
+    },
 }
 
 # --- security headers shared by every environment ---------------------------

@@ -3,22 +3,31 @@
 The test seeds distinctive personal values wherever a careless page could pick them
 up — a piece of feedback (name, contact, and an ID number in its message), a
 provider staff member who updated a service's capacity and answered nothing
-publicly, and an audit event label — then crawls, as an anonymous visitor in both
-languages, every public address and checks none of them appears.
+publicly, an audit event label, and a beneficiary with those values who was assessed,
+referred and recorded with an unmet need (the name written into the free texts too) —
+and adds the demo data set's 300-odd people with their referrals and unmet needs. It
+then crawls, as an anonymous visitor in both languages, every public address and
+checks that none of those values appears, nor any demo person's name, ID number, phone
+or household member; and that the referral pages and API give an anonymous visitor
+nothing.
 
-When beneficiaries exist (referrals), seed one with the same values in ``seeded``
-and add producers for any new public pages to ``PUBLIC_URL_PRODUCERS``.
+Add producers for any new public pages to ``PUBLIC_URL_PRODUCERS``.
 """
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
 from wagtail.models import Page
 
+from accounts import demo as accounts_demo
 from accounts.models import Role
 from cms import services as cms_services
 from cms import statistics
@@ -27,10 +36,17 @@ from cms.demo_policies import seed_policies
 from cms.models import Feedback
 from cms.sections import create_sections, section_pages
 from core.audit import record_change
+from providers import demo as provider_demo
 from providers.models import Service
+from providers.selectors import public_services
+from referrals import demo as referral_demo
+from referrals import services as referral_services
+from referrals.models import Beneficiary, Consent, Referral, ShareableField, UnmetNeed
+from tests.cms.pages import ensure_home_pages
 from tests.factories.accounts import AgencyFactory, user_with_role
 from tests.factories.places import ProvinceFactory, shanghai_district
 from tests.factories.providers import ServiceFactory, SiteFactory, provider_staff_of
+from tests.factories.taxonomy import need_category
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +67,17 @@ class Seeded:
     provider_uuids: list[str]
     category_code: str
     district_code: str
+    # Names, ID numbers, phones and household members of every beneficiary.
+    personal_values: list[str] = field(default_factory=list)
+    beneficiary_uuids: list[str] = field(default_factory=list)
+    referral_uuids: list[str] = field(default_factory=list)
 
 
 # --- what a careless page could leak --------------------------------------------------
 
 
-@pytest.fixture
-def seeded(home_pages) -> Seeded:
+def _public_site() -> Seeded:
+    ensure_home_pages()
     create_sections(apps)
     sections = section_pages()
     policies = seed_policies(sections["policies"]["zh-hans"], sections["policies"].get("en"))
@@ -89,6 +109,10 @@ def seeded(home_pages) -> Seeded:
         feedback=feedback, user=worker, status="answered", public_reply="已约谈相关社工并整改。"
     )
 
+    # The same person as a beneficiary of that agency: assessed, referred, one need unmet,
+    # with the name (wrongly) written into every free text a caseworker fills in.
+    _refer_the_person(worker, city_bureau, service)
+
     # An audit entry whose label (wrongly) names the person.
     record_change(action="test.seeded", actor=staff, label=f"{NAME} {PHONE} {ID_NUMBER}")
     cache.clear()  # no feedback rate counts or cached pages from the seeding
@@ -99,6 +123,84 @@ def seeded(home_pages) -> Seeded:
         category_code="social-services",
         district_code="310115",
     )
+
+
+def _refer_the_person(caseworker, agency, service) -> None:
+    person = referral_services.record_beneficiary(
+        agency=agency,
+        user=caseworker,
+        name=NAME,
+        id_number=ID_NUMBER,
+        phone=PHONE,
+        address="上海市浦东新区塘桥街道浦建路1号",
+        household_members=[{"name": f"{NAME}之子", "relation": "儿子"}],
+    ).beneficiary
+    assessment = referral_services.record_assessment(
+        beneficiary=person,
+        user=caseworker,
+        needs=[
+            {"category": need_category("social-services.elderly-care"), "notes": NAME},
+            {"category": need_category("emergency.temporary")},
+        ],
+        notes=f"{NAME}独居，电话{PHONE}。",
+    )
+    by_code = {need.category.code: need for need in assessment.needs.all()}
+    care, emergency = by_code["social-services.elderly-care"], by_code["emergency.temporary"]
+    referral = referral_services.create_referral(
+        need=care, service=service, user=caseworker, reason=f"{NAME}（{ID_NUMBER}）需要照护。"
+    )
+    referral_services.record_consent(
+        referral=referral,
+        user=caseworker,
+        fields=ShareableField.values,
+        purpose=f"联系{NAME}",
+        method=Consent.Method.SIGNED_FORM,
+    )
+    referral_services.send_referral(referral=referral, user=caseworker)
+    referral_services.record_unmet_need(
+        user=caseworker,
+        agency=agency,
+        category=None,
+        need=emergency,
+        reason=UnmetNeed.Reason.OTHER,
+        note=f"{NAME}需要夜间照护",
+    )
+
+
+def _demo_people(public_site: Seeded) -> Seeded:
+    """seed_demo's people, referrals and unmet needs, added to the public site above."""
+    call_command("load_areas", stdout=StringIO())
+    parties = accounts_demo.seed_parties()
+    accounts_demo.seed_users(parties, password="crawl-pass-2026")
+    provider_demo.seed_providers(parties)
+    referral_demo.seed_referrals(parties)
+    cache.clear()
+    people = list(Beneficiary.objects.all())
+    assert len(people) > 300 and Referral.objects.count() > 600
+    personal_values = {NAME, PHONE, ID_NUMBER}
+    for person in people:
+        personal_values.update((person.name, person.id_number, person.phone))
+        personal_values.update(member["name"] for member in person.household_members)
+    personal_values.discard("")
+    public_site.personal_values = sorted(personal_values, key=len, reverse=True)
+    public_site.beneficiary_uuids = [str(people[0].uuid), str(people[-1].uuid)]
+    public_site.referral_uuids = [
+        str(uuid) for uuid in Referral.objects.values_list("uuid", flat=True)[:2]
+    ]
+    # The directory's providers, the demo's included (a suspended one has no public page).
+    public_site.provider_uuids = sorted(
+        {str(s.provider.uuid) for s in public_services().select_related("provider")}
+    )
+    return public_site
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker) -> Seeded:
+    """Seeded once for the module, in a transaction rolled back at its end (each test runs
+    in a savepoint inside it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _demo_people(_public_site())
+        transaction.set_rollback(True)
 
 
 # --- every public address -------------------------------------------------------------
@@ -174,23 +276,70 @@ PUBLIC_URL_PRODUCERS: list[Callable[[Seeded], Iterable[str]]] = [
 ]
 
 
+def _text(response) -> str:
+    body = b"".join(response) if response.streaming else response.content
+    return body.decode("utf-8", errors="replace")
+
+
 def test_no_public_address_shows_personal_data(client, seeded):
     urls = list(dict.fromkeys(url for produce in PUBLIC_URL_PRODUCERS for url in produce(seeded)))
     assert len(urls) > 30  # the crawl really covers the site
+    # One pattern for every name, ID number, phone and household member of every person.
+    anyone = re.compile("|".join(re.escape(value) for value in seeded.personal_values))
     checked = []
     for language in ("zh-hans", "en"):
         for url in urls:
             response = client.get(url, headers={"accept-language": language}, follow=True)
             assert response.status_code == 200, f"{url} ({language}): {response.status_code}"
-            body = b"".join(response) if response.streaming else response.content
-            text = body.decode("utf-8", errors="replace")
+            text = _text(response)
             assert NAME not in text, f"{url} ({language}) shows the person's name"
             assert PHONE not in text, f"{url} ({language}) shows the person's phone"
             assert ID_NUMBER not in text, f"{url} ({language}) shows the ID number"
-            found = ID_LIKE.search(text)
-            assert found is None, f"{url} ({language}) shows an ID-like number {found.group()}"
+            found = ID_LIKE.search(text) or anyone.search(text)
+            assert found is None, f"{url} ({language}) shows personal data: {found.group()}"
             checked.append(url)
     assert f"/feedback/status/?number={seeded.tracking_number}" in checked
+    assert "/stats/data/referrals-by-category.csv" in checked
+    assert "/stats/data/unmet-needs-by-district.csv" in checked
+
+
+def test_the_statistics_crawled_really_count_the_referrals(client, seeded):
+    """Guard against a crawl that passes because the figures were empty."""
+    csv = client.get("/stats/data/referrals-by-category.csv", headers={"accept-language": "en"})
+    total = next(line for line in _text(csv).splitlines() if line.startswith("All kinds"))
+    assert int(total.split(",")[1]) > 500
+    csv = client.get("/stats/data/unmet-needs-by-district.csv", headers={"accept-language": "en"})
+    total = next(line for line in _text(csv).splitlines() if line.startswith("Whole city"))
+    assert int(total.split(",")[1]) > 50
+
+
+# The referral workspace and its API: an anonymous visitor is sent to sign in or refused.
+PRIVATE_API = (
+    "/api/v1/beneficiaries/",
+    "/api/v1/assessments/",
+    "/api/v1/consents/",
+    "/api/v1/referrals/",
+    "/api/v1/unmet-needs/",
+    "/api/v1/matches/",
+)
+
+
+def test_anonymous_visitors_get_nothing_from_the_referral_pages_and_api(client, seeded):
+    urls = [
+        reverse(name)
+        for name in ("referrals:people", "referrals:referral_list", "referrals:inbox")
+        + ("referrals:overdue", "referrals:unmet_needs")
+    ]
+    urls += [reverse("referrals:person", args=[uuid]) for uuid in seeded.beneficiary_uuids]
+    urls += [reverse("referrals:referral", args=[uuid]) for uuid in seeded.referral_uuids]
+    urls += [reverse("referrals:inbox_referral", args=[uuid]) for uuid in seeded.referral_uuids]
+    urls += [*PRIVATE_API, *(f"/api/v1/beneficiaries/{u}/" for u in seeded.beneficiary_uuids)]
+    anyone = re.compile("|".join(re.escape(value) for value in seeded.personal_values))
+    for url in urls:
+        response = client.get(url, headers={"accept-language": "zh-hans"})
+        assert response.status_code in (302, 401, 403, 404), f"{url}: {response.status_code}"
+        found = anyone.search(_text(response))
+        assert found is None, f"{url} shows personal data to an anonymous visitor"
 
 
 def test_the_status_page_of_the_seeded_feedback_really_shows_it(client, seeded):

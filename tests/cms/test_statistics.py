@@ -199,12 +199,16 @@ def test_suppressed_figures_get_no_bar(pudong, xuhui):
 def test_tables_without_data_yet_say_so_in_words(client, stats_page):
     content = client.get(STATS, headers={"accept-language": "en"}).content.decode()
 
-    for slug in ("referrals-by-category", "unmet-needs-by-district", "pooled-budgets-by-funder"):
+    # Referrals and unmet needs exist as data: their tables are there, with nothing to count yet.
+    for slug in ("referrals-by-category", "unmet-needs-by-district"):
         assert f'id="{slug}"' in content
-        assert reverse("cms:stats_csv", args=[slug]) not in content
+        assert reverse("cms:stats_csv", args=[slug]) in content
+    assert "There are no figures to show yet." in content
+    # Pooled budgets do not exist yet: the page says so in words.
+    assert 'id="pooled-budgets-by-funder"' in content
+    assert reverse("cms:stats_csv", args=["pooled-budgets-by-funder"]) not in content
     assert "Not available yet:" in content
-    assert "once caseworkers start referring people" in content
-    assert content.count("<svg") == 0  # no services yet: no empty charts either
+    assert content.count("<svg") == 0  # no figures yet: no empty charts either
 
 
 def test_page_is_in_chinese_by_default(client, stats_page, pudong):
@@ -281,4 +285,4 @@ def test_csv_has_a_bom_a_translated_header_and_suppressed_cells(client, pudong, 
 
 def test_csv_of_an_unknown_or_unavailable_table_is_not_found(client):
     assert client.get("/stats/data/people.csv").status_code == 404
-    assert client.get("/stats/data/referrals-by-category.csv").status_code == 404
+    assert client.get("/stats/data/pooled-budgets-by-funder.csv").status_code == 404

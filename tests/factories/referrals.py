@@ -7,12 +7,15 @@ what they mean ("a woman born 1985-03-02") instead of copying real-looking numbe
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from core.blind_index import blind_index
-from referrals.models import Beneficiary
+from referrals.models import Beneficiary, Consent, Need, NeedAssessment, Referral, ShareableField
 from referrals.validators import check_character, parse_id_number
 from tests.factories.accounts import AgencyFactory
+from tests.factories.providers import ServiceFactory
+from tests.factories.taxonomy import need_category
 
 
 def id_number(
@@ -44,3 +47,50 @@ class BeneficiaryFactory(DjangoModelFactory):
     birth_date = factory.LazyAttribute(lambda o: parse_id_number(o.id_number).birth_date)
     phone = "13800138000"
     address = "上海市浦东新区测试路1号"
+
+
+class NeedAssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = NeedAssessment
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    assessed_on = factory.LazyFunction(datetime.date.today)
+    notes = "独居，行动不便。"
+
+
+class NeedFactory(DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    assessment = factory.SubFactory(NeedAssessmentFactory)
+    category = factory.LazyFunction(lambda: need_category("social-services.elderly-care"))
+    severity = Need.Severity.MODERATE
+    notes = "需要上门照护。"
+
+
+class ReferralFactory(DjangoModelFactory):
+    """A draft referral of a need to a service; the denormalised fields follow them."""
+
+    class Meta:
+        model = Referral
+
+    need = factory.SubFactory(NeedFactory)
+    beneficiary = factory.LazyAttribute(lambda o: o.need.assessment.beneficiary)
+    agency = factory.LazyAttribute(lambda o: o.beneficiary.agency)
+    service = factory.SubFactory(ServiceFactory)
+    provider = factory.LazyAttribute(lambda o: o.service.provider)
+    category = factory.LazyAttribute(lambda o: o.need.category)
+    reason = "需要每周两次上门照护。"
+    status = Referral.Status.DRAFT
+
+
+class ConsentFactory(DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    referral = factory.SubFactory(ReferralFactory)
+    provider = factory.LazyAttribute(lambda o: o.referral.provider)
+    fields = factory.LazyFunction(lambda: [ShareableField.NAME, ShareableField.PHONE])
+    purpose = "联系本人安排服务"
+    method = Consent.Method.SIGNED_FORM
+    given_at = factory.LazyFunction(timezone.now)

@@ -42,10 +42,32 @@ class ServiceTierFactory(DjangoModelFactory):
     name_en = "Survival"
 
 
+def _reload_vocabulary() -> None:
+    """Reload the data migration's categories and tiers after a flush removed them.
+
+    A test with ``transaction=True`` ends with a flush that empties what data
+    migrations loaded; the transactional tests after it still need the real
+    vocabulary. Loading is idempotent (update_or_create by code).
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("taxonomy.migrations.0002_need_categories_and_tiers").load(apps, None)
+
+
 def need_category(code: str = "basic-living.dibao") -> NeedCategory:
     """A category loaded by the data migration, e.g. ``need_category("emergency.temporary")``."""
-    return NeedCategory.objects.select_related("parent").get(code=code)
+    try:
+        return NeedCategory.objects.select_related("parent").get(code=code)
+    except NeedCategory.DoesNotExist:
+        _reload_vocabulary()
+        return NeedCategory.objects.select_related("parent").get(code=code)
 
 
 def service_tier(code: str = ServiceTier.Code.SURVIVAL) -> ServiceTier:
-    return ServiceTier.objects.get(code=code)
+    try:
+        return ServiceTier.objects.get(code=code)
+    except ServiceTier.DoesNotExist:
+        _reload_vocabulary()
+        return ServiceTier.objects.get(code=code)

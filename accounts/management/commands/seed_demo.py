@@ -16,8 +16,10 @@ from accounts import demo
 from cms import demo_content as cms_demo
 from cms import sections as cms_sections
 from cms.demo_policies import seed_policies
+from marketplace import demo as marketplace_demo
 from places.models import Area
 from providers import demo as provider_demo
+from referrals import demo as referral_demo
 
 
 class Command(BaseCommand):
@@ -37,6 +39,8 @@ class Command(BaseCommand):
             parties = demo.seed_parties()
             demo.seed_users(parties, password=password)
             provider_counts = provider_demo.seed_providers(parties)
+            referral_counts = referral_demo.seed_referrals(parties)
+            marketplace_counts = marketplace_demo.seed_marketplace(parties)
             # Public site: section pages, real policy records, guides and news.
             cms_demo.seed_public_content()
             sections = cms_sections.section_pages()
@@ -49,8 +53,19 @@ class Command(BaseCommand):
                 f"{len(parties.providers)} provider organizations "
                 f"({provider_counts['verified']} verified, "
                 f"{provider_counts['services']} services), "
-                f"{len(parties.users)} users."
+                f"{len(parties.users)} users, "
+                f"{referral_counts['beneficiaries']} people with "
+                f"{referral_counts['referrals']} referrals and "
+                f"{referral_counts['unmet_needs']} unmet needs."
             )
+        )
+        states = marketplace_counts["states"]
+        self.stdout.write(
+            f"Commissioning: {marketplace_counts['budgets']} pooled budgets with "
+            f"{marketplace_counts['contributions']} contributions, "
+            f"{marketplace_counts['tenders']} tenders ("
+            + ", ".join(f"{count} {state}" for state, count in sorted(states.items()))
+            + f") and {marketplace_counts['bids']} submitted bids."
         )
         self.stdout.write("")
         self.stdout.write("Demo logins (all with the same password):")
@@ -62,4 +77,8 @@ class Command(BaseCommand):
                 role_names = ", ".join(str(role.label) for role in roles)
                 self.stdout.write(f"  {username:<13} {role_names:<42} {organization.name_en}")
         self.stdout.write(f"  password: {password}")
+        self.stdout.write(
+            f"  A person known to both agencies has the (fictional) ID number "
+            f"{referral_counts['known_to_both']}."
+        )
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/")

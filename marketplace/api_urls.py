@@ -1,0 +1,18 @@
+"""API routes of the marketplace under /api/v1/ (see ``marketplace.api``)."""
+
+from rest_framework.routers import SimpleRouter
+
+from marketplace.api import awards, bids, budgets, clarifications, tenders
+
+router = SimpleRouter()
+router.register("budgets", budgets.BudgetViewSet, basename="api-budgets")
+router.register("contributions", budgets.ContributionViewSet, basename="api-contributions")
+router.register("tenders", tenders.TenderViewSet, basename="api-tenders")
+router.register(
+    "clarifications", clarifications.ClarificationViewSet, basename="api-clarifications"
+)
+router.register("bids", bids.BidViewSet, basename="api-bids")
+router.register("awards", awards.AwardViewSet, basename="api-awards")
+router.register("complaints", awards.ComplaintViewSet, basename="api-complaints")
+
+urlpatterns = router.urls

@@ -1,0 +1,198 @@
+"""Awards: recommendation, approval by a commissioner, cancellation, and complaints.
+
+Once the chair has locked moderation and the bids are ranked, the chair or a
+commissioner recommends an award per lot (the first-ranked bid unless a
+reason says otherwise); a commissioner of the lead agency approves it, which
+commits the money on the pooled budget (refused when it would overdraw it),
+publishes the award notice and starts the standstill. Bidders may complain
+during the standstill; an open complaint holds completion until a
+commissioner resolves it.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from core.permissions import login_required, rule_required
+from marketplace import rules, selectors, services
+from marketplace.forms import (
+    ComplaintResolutionForm,
+    ReasonForm,
+    RecommendationForm,
+    attach_errors,
+)
+from marketplace.models import Award, Complaint
+from marketplace.views.common import tender_trail
+from marketplace.views.tenders import FOLLOW, managed_tender_or_404
+
+
+def _render_awards(request, tender, *, bound_complaint=None, status=200):
+    now = timezone.now()
+    awards = list(selectors.awards_visible_to(request.user, tender))
+    complaints = []
+    for complaint in selectors.complaints_visible_to(request.user, tender):
+        form = None
+        if complaint.status == Complaint.Status.OPEN and rules.is_complaint_commissioner(
+            request.user, complaint
+        ):
+            if bound_complaint is not None and bound_complaint[0] == complaint.uuid:
+                form = bound_complaint[1]
+            else:
+                form = ComplaintResolutionForm(complaint_uuid=complaint.uuid)
+        complaints.append((complaint, form))
+    return render(
+        request,
+        "marketplace/manage/awards.html",
+        {
+            "tender": tender,
+            "now": now,
+            "awards": [
+                (
+                    award,
+                    award.status == Award.Status.RECOMMENDED
+                    and rules.is_award_commissioner(request.user, award),
+                    award.status in (Award.Status.RECOMMENDED, Award.Status.APPROVED)
+                    and rules.is_award_commissioner(request.user, award),
+                )
+                for award in awards
+            ],
+            "complaints": complaints,
+            "prices_revealed": selectors.prices_revealed(tender),
+            "may_recommend": rules.can_recommend_award(request.user, tender),
+            "cancel_form": ReasonForm(),
+            "breadcrumbs": tender_trail(tender, (_("Awards"), "")),
+        },
+        status=status,
+    )
+
+
+@rule_required(FOLLOW)
+def tender_awards(request, uuid):
+    return _render_awards(request, managed_tender_or_404(request.user, uuid))
+
+
+@login_required
+@require_POST
+def recommend(request, uuid, lot_number):
+    """The chair or a commissioner recommends the award of a lot (from the results page)."""
+    tender = selectors.tenders_visible_to(request.user).filter(uuid=uuid).first()
+    if tender is None or not rules.can_recommend_award(request.user, tender):
+        raise Http404
+    lot = next((lot for lot in tender.lots.all() if lot.number == lot_number), None)
+    if lot is None:
+        raise Http404
+    results = [r for r in selectors.results_for(request.user, tender) if r.bid.lot_id == lot.pk]
+    bids = {str(result.bid.uuid): result.bid for result in results}
+    form = RecommendationForm(
+        request.POST, lot=lot, choices=[(key, bid.provider.name) for key, bid in bids.items()]
+    )
+    if form.is_valid():
+        try:
+            award = services.recommend_award(
+                lot=lot,
+                actor=request.user,
+                bid=bids[form.cleaned_data["bid"]],
+                reason=form.cleaned_data["reason"],
+            )
+        except PermissionDenied as error:
+            raise Http404 from error
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            for problems in error.field_errors.values():
+                for problem in problems:
+                    messages.error(request, problem)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Lot %(number)d recommended for award to %(provider)s. A commissioner "
+                    "approves it."
+                )
+                % {"number": lot.number, "provider": award.bid.provider.name},
+            )
+    else:
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    return redirect("marketplace:results", uuid=tender.uuid)
+
+
+def _award_or_404(user, uuid) -> Award:
+    award = selectors.award_for(user, uuid)
+    if award is None or not rules.is_award_commissioner(user, award):
+        raise Http404
+    return award
+
+
+@rule_required(FOLLOW)
+@require_POST
+def approve(request, uuid):
+    award = _award_or_404(request.user, uuid)
+    try:
+        award = services.approve_award(award=award, actor=request.user)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        for problems in error.field_errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        messages.success(
+            request,
+            _(
+                "Award approved and its notice published. The money is committed on the pooled "
+                "budget; the standstill ends on %(end)s."
+            )
+            % {"end": services.moment_text(award.standstill_ends_at)},
+        )
+    return redirect("marketplace:tender_awards", uuid=award.tender.uuid)
+
+
+@rule_required(FOLLOW)
+@require_POST
+def cancel(request, uuid):
+    award = _award_or_404(request.user, uuid)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cancel_award(
+                award=award, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Award cancelled; any money committed for it is released."))
+    else:
+        messages.error(request, _("Give the reason for cancelling the award."))
+    return redirect("marketplace:tender_awards", uuid=award.tender.uuid)
+
+
+@rule_required(FOLLOW)
+@require_POST
+def resolve_complaint(request, uuid):
+    complaint = selectors.complaint_for(request.user, uuid)
+    if complaint is None or not rules.is_complaint_commissioner(request.user, complaint):
+        raise Http404
+    tender = managed_tender_or_404(request.user, complaint.award.tender.uuid)
+    form = ComplaintResolutionForm(request.POST, complaint_uuid=complaint.uuid)
+    if form.is_valid():
+        try:
+            services.resolve_complaint(
+                complaint=complaint,
+                outcome=form.cleaned_data["outcome"],
+                response=form.cleaned_data["response"],
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Complaint answered; the provider is told."))
+            return redirect(reverse("marketplace:tender_awards", args=[tender.uuid]))
+    return _render_awards(request, tender, bound_complaint=(complaint.uuid, form), status=400)

@@ -1,0 +1,813 @@
+"""Matching: the services a caseworker could refer a person to for a need, best first, and why.
+
+``matches_for(beneficiary=…, category=…)`` returns ``Match`` objects: first the
+eligible services, best first, then the services that would fit but for an
+eligibility rule, each saying which rule it fails — so that when nothing fits
+the caseworker sees why, and can record an unmet need with a reason.
+
+**Candidates.** Services a caseworker may refer to
+(``providers.selectors.referable_services``: verified provider, offered,
+confirmed within 180 days, accepting referrals) that offer the need's category
+and reach the person. *Category*: a need of a group (``social-services``)
+matches services of the group or of any category in it; a need of a category
+(``social-services.elderly-care``) matches services of that category and,
+with fewer points, services tagged with its whole group (a generalist
+offering every social service) — never a sibling category. *Reach*: the
+service covers the person's area or one of its ancestors (street → district
+→ city → province), or has a site within ``MAX_DISTANCE_KM`` of the person's
+point. Without a point, only coverage counts; without an area either, nothing
+can be matched.
+
+**Eligibility** (``ELIGIBILITY_RULES``): age, gender, household registration
+and assistance status. Each rule is a database condition plus the sentence
+that explains a failure; a service failing any rule is listed as ineligible.
+
+**Ranking** (``COMPONENTS``): each component gives 0 to ``weight`` points as
+a database expression, with one sentence saying why — category fit,
+coverage, distance, capacity (free places; stale capacity counts less; no
+free place far less, and less again the longer the waiting list), rating and
+contract. One query returns, for every candidate, each component's points and
+each rule's verdict (a few numbers per row); the score is their sum, and the
+order — score, then Chinese name (code point order, the same on every
+database) — is worked out in Python. Only the ``limit`` best eligible and
+ineligible services are then read in full.
+
+**Cost.** A fixed number of queries whatever the number of services: the
+category and its relatives, the person's area and its ancestors, the
+ranking, the services shown, and one per prefetch the explanations read
+(categories offered, areas covered, sites nearby). The database never scans
+every service: it starts from the services covering the person's areas and
+the sites inside a latitude/longitude box around the person (plain range
+conditions, on SQLite and PostgreSQL alike), so the work grows with the
+number of services near the person, not with the whole table
+(``bench/matching.py``).
+
+**Adding a component.** Ratings (evaluation) and contracts join the ranking in
+later issues by replacing the placeholders ``NoRatingYet`` and
+``NoContractYet`` in ``COMPONENTS`` with a ``Component`` whose ``points()`` is
+an expression over the service (a ``Subquery`` on the provider's rating, an
+``Exists`` on an active contract for the category and area, ``Coalesce``'d to
+the neutral value) and whose ``explain()`` writes the sentence, reading any
+related rows through ``prefetches()``. Nothing else changes: the score is the
+sum of whatever the tuple holds, and each reason shows the very points that
+were summed.
+"""
+
+import datetime
+import heapq
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import NamedTuple
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.query import prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from core.errors import ApplicationError
+from core.integrations.geocoding import distance_km
+from places.models import Area
+from providers.models import CAPACITY_STALE_AFTER, Provider, Service, ServiceAtSite, Site
+from providers.selectors import referable_services
+from referrals.models import AssistanceStatus, Beneficiary
+from taxonomy.models import NeedCategory
+
+# A site farther than this does not count as near: about an hour across
+# Shanghai by public transport, the most a person in need can be asked to travel.
+MAX_DISTANCE_KM = 15.0
+DEFAULT_LIMIT = 20
+
+CategoryLink = Service.categories.through
+AreaLink = Service.areas_covered.through
+
+UNKNOWN_CATEGORY = gettext_lazy("Choose a need category from the list.")
+
+
+class Reason(NamedTuple):
+    """One line of a match's explanation: which component, what it found, the points it gave."""
+
+    component: str
+    text: str
+    points: float
+
+
+@dataclass
+class Match:
+    """A service the person could be referred to, its score and the reasons for it."""
+
+    service: Service
+    provider: Provider
+    score: float
+    eligible: bool
+    reasons: list[Reason] = field(default_factory=list)
+    distance_km: float | None = None  # to the nearest site, when one is within MAX_DISTANCE_KM
+    nearest_site: Site | None = None
+    has_free_place: bool = False
+
+    @property
+    def ineligible_because(self) -> list[str]:
+        """The eligibility rules the person does not meet, in words (empty when eligible)."""
+        return [reason.text for reason in self.reasons if reason.component == "eligibility"]
+
+
+@dataclass(frozen=True)
+class MatchContext:
+    """What every rule and component needs to know about the request, worked out once."""
+
+    beneficiary: Beneficiary
+    category: NeedCategory
+    categories: dict[int, NeedCategory]  # the category and its group or its categories
+    areas: list[Area]  # the person's area and its ancestors, most specific first
+    point: tuple[float, float] | None  # the person's (latitude, longitude)
+    now: datetime.datetime
+    age: int
+
+    @property
+    def category_ids(self) -> list[int]:
+        return list(self.categories)
+
+    @property
+    def area(self) -> Area | None:
+        return self.areas[0] if self.areas else None
+
+    def bounding_box(self) -> tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal]]:
+        """Latitude and longitude ranges holding every point within MAX_DISTANCE_KM."""
+        latitude, longitude = self.point
+        km_per_latitude, km_per_longitude = _km_per_degree(latitude)
+        # A small margin: the box only narrows, the distance decides.
+        half_height = MAX_DISTANCE_KM / km_per_latitude * 1.01
+        half_width = MAX_DISTANCE_KM / km_per_longitude * 1.01
+        return (
+            (_degrees(latitude - half_height), _degrees(latitude + half_height)),
+            (_degrees(longitude - half_width), _degrees(longitude + half_width)),
+        )
+
+    def site_is_in_box(self, prefix: str = "") -> Q:
+        latitudes, longitudes = self.bounding_box()
+        return Q(**{f"{prefix}latitude__range": latitudes, f"{prefix}longitude__range": longitudes})
+
+
+# --- eligibility ------------------------------------------------------------------
+
+
+class EligibilityRule(ABC):
+    """A hard condition of a service on the person; ``explain`` says why it is not met."""
+
+    name = ""
+
+    @abstractmethod
+    def condition(self, context: MatchContext) -> Q | None:
+        """Services meeting the rule for this person; None when every service does."""
+
+    @abstractmethod
+    def explain(self, service: Service, context: MatchContext) -> str:
+        """Why ``service`` refuses this person, in one sentence."""
+
+
+class AgeRule(EligibilityRule):
+    name = "age"
+
+    def condition(self, context):
+        return (Q(min_age__isnull=True) | Q(min_age__lte=context.age)) & (
+            Q(max_age__isnull=True) | Q(max_age__gte=context.age)
+        )
+
+    def explain(self, service, context):
+        ages = {"min": service.min_age, "max": service.max_age, "age": context.age}
+        if service.max_age is None:
+            return _("For people aged %(min)d and over; this person is %(age)d.") % ages
+        if service.min_age is None:
+            return _("For people aged up to %(max)d; this person is %(age)d.") % ages
+        return _("For people aged %(min)d to %(max)d; this person is %(age)d.") % ages
+
+
+class GenderRule(EligibilityRule):
+    name = "gender"
+
+    def condition(self, context):
+        return Q(gender__in=[Service.Gender.ANY, context.beneficiary.gender])
+
+    def explain(self, service, context):
+        if service.gender == Service.Gender.FEMALE:
+            return _("For women and girls only.")
+        return _("For men and boys only.")
+
+
+class HukouRule(EligibilityRule):
+    name = "hukou"
+
+    def condition(self, context):
+        if context.beneficiary.local_hukou:
+            return None
+        return Q(hukou=Service.Hukou.ANY)
+
+    def explain(self, service, context):
+        return _(
+            "Only for people with a local household registration (hukou); this person's is "
+            "elsewhere."
+        )
+
+
+class AssistanceStatusRule(EligibilityRule):
+    """A service may require any one of several statuses (dibao, disability…); none = open."""
+
+    name = "assistance_status"
+
+    def condition(self, context):
+        open_to_all = Q(required_statuses=[])
+        # The statuses are a JSON list of codes; a code in quotes appears in its text
+        # only as a whole element (no code is part of another), on SQLite and PostgreSQL.
+        return reduce(
+            or_,
+            (
+                Q(required_statuses__icontains=f'"{status}"')
+                for status in context.beneficiary.assistance_statuses
+            ),
+            open_to_all,
+        )
+
+    def explain(self, service, context):
+        names = dict(AssistanceStatus.choices)
+        labels = ", ".join(str(names.get(code, code)) for code in service.required_statuses)
+        return _("Only for people receiving one of: %(statuses)s; this person receives none.") % {
+            "statuses": labels
+        }
+
+
+ELIGIBILITY_RULES: tuple[EligibilityRule, ...] = (
+    AgeRule(),
+    GenderRule(),
+    HukouRule(),
+    AssistanceStatusRule(),
+)
+
+
+# --- ranking components -------------------------------------------------------------
+
+
+class Component(ABC):
+    """One part of the score: 0 to ``weight`` points, computed by the database, and why.
+
+    ``points()`` returns a database expression over the service being ranked
+    (and the annotation ``nearest_km``); ``explain()`` writes one sentence for
+    a match that was fetched; ``prefetches()`` lists what ``explain()`` reads,
+    loaded once for all the matches.
+    """
+
+    name = ""
+    weight = 0.0
+
+    @abstractmethod
+    def points(self, context: MatchContext):
+        """A database expression giving 0 to ``weight`` points to the service ranked."""
+
+    @abstractmethod
+    def explain(self, match: Match, context: MatchContext) -> str:
+        """One sentence saying why the match got its points."""
+
+    def prefetches(self, context: MatchContext) -> list[Prefetch]:
+        return []
+
+
+class CategoryFit(Component):
+    """A service of the very category needed ranks above a generalist of its whole group."""
+
+    name = "category"
+    weight = 10.0
+
+    def points(self, context):
+        category = context.category
+        if category.is_group:
+            return Value(self.weight)
+        specialist = CategoryLink.objects.filter(
+            service_id=OuterRef("pk"), needcategory_id=category.pk
+        )
+        return Case(
+            When(Exists(specialist), then=Value(self.weight)),
+            default=Value(self.weight / 2),
+            output_field=FloatField(),
+        )
+
+    def prefetches(self, context):
+        return [
+            Prefetch(
+                "categories",
+                queryset=NeedCategory.objects.filter(pk__in=context.category_ids).order_by(
+                    "sort_order", "code"
+                ),
+                to_attr="matching_categories",
+            )
+        ]
+
+    def explain(self, match, context):
+        category = context.category
+        offered = match.service.matching_categories
+        if category.is_group:
+            names = [c.name for c in offered if c.pk != category.pk] or [category.name]
+            return _("Offers %(categories)s") % {"categories": ", ".join(names)}
+        if any(c.pk == category.pk for c in offered):
+            return _("Offers %(category)s") % {"category": category.name}
+        return _("Offers %(group)s in general, not %(category)s specifically") % {
+            "group": category.parent.name,
+            "category": category.name,
+        }
+
+
+class Coverage(Component):
+    """Covering the person's street or district counts more than covering a whole city."""
+
+    name = "coverage"
+    weight = 15.0
+    WIDE_AREA_SHARE = 2 / 3  # a city- or province-wide service is less local
+
+    def points(self, context):
+        local = [a.pk for a in context.areas if a.level >= Area.Level.DISTRICT]
+        wide = [a.pk for a in context.areas if a.level < Area.Level.DISTRICT]
+        whens = [
+            When(
+                Exists(AreaLink.objects.filter(service_id=OuterRef("pk"), area_id__in=area_ids)),
+                then=Value(points),
+            )
+            for area_ids, points in (
+                (local, self.weight),
+                (wide, self.weight * self.WIDE_AREA_SHARE),
+            )
+            if area_ids
+        ]
+        if not whens:
+            return Value(0.0)
+        return Case(*whens, default=Value(0.0), output_field=FloatField())
+
+    def prefetches(self, context):
+        return [
+            Prefetch(
+                "areas_covered",
+                queryset=Area.objects.filter(pk__in=[a.pk for a in context.areas]),
+                to_attr="covered_here",
+            )
+        ]
+
+    def explain(self, match, context):
+        if context.area is None:
+            return _("The person's area is not recorded, so coverage is not counted")
+        covered = {area.pk for area in match.service.covered_here}
+        for area in context.areas:  # most specific first
+            if area.pk in covered:
+                if area.level >= Area.Level.DISTRICT:
+                    return _("Covers %(area)s") % {"area": area.name}
+                return _("Covers all of %(area)s") % {"area": _place_name(area, context)}
+        return _("Does not list %(area)s among the areas it covers") % {"area": context.area.name}
+
+
+class Distance(Component):
+    """A site next door scores the full weight, one at MAX_DISTANCE_KM nothing."""
+
+    name = "distance"
+    weight = 15.0
+
+    def points(self, context):
+        if context.point is None:
+            return Value(0.0)
+        # nearest_km is NULL when no site is within MAX_DISTANCE_KM: 0 points.
+        remaining = Value(1.0) - Coalesce(F("nearest_km"), Value(MAX_DISTANCE_KM)) / Value(
+            MAX_DISTANCE_KM
+        )
+        return ExpressionWrapper(Value(self.weight) * remaining, output_field=FloatField())
+
+    def explain(self, match, context):
+        if context.point is None:
+            return _("The person's location is not recorded, so distance is not counted")
+        if match.nearest_site is None:
+            return _("No site within %(km)d km") % {"km": MAX_DISTANCE_KM}
+        return _("%(km).1f km from %(site)s") % {
+            "km": match.distance_km,
+            "site": match.nearest_site.name,
+        }
+
+
+class Capacity(Component):
+    """A free place now beats everything else; a place nobody has confirmed lately counts less."""
+
+    name = "capacity"
+    weight = 30.0
+    STALE_SHARE = 0.5  # free places not updated for CAPACITY_STALE_AFTER
+    FULL_SHARE = 0.2  # no free place, nobody waiting; divided by 1 + people waiting
+
+    def points(self, context):
+        fresh_since = context.now - CAPACITY_STALE_AFTER
+        return Case(
+            When(
+                free_slots__gt=0,
+                capacity_updated_at__gte=fresh_since,
+                then=Value(self.weight),
+            ),
+            When(free_slots__gt=0, then=Value(self.weight * self.STALE_SHARE)),
+            default=ExpressionWrapper(
+                Value(self.weight * self.FULL_SHARE) / (F("waitlist_length") + Value(1.0)),
+                output_field=FloatField(),
+            ),
+            output_field=FloatField(),
+        )
+
+    def explain(self, match, context):
+        service = match.service
+        updated = service.capacity_updated_at
+        days = (context.now - updated).days if updated is not None else None
+        if service.free_slots > 0:
+            places = ngettext(
+                "%(count)d free place", "%(count)d free places", service.free_slots
+            ) % {"count": service.free_slots}
+            if days is None:
+                return _("%(places)s — capacity never updated, counts less") % {"places": places}
+            if service.capacity_is_stale(context.now):
+                return ngettext(
+                    "%(places)s — capacity not updated for %(days)d day, counts less",
+                    "%(places)s — capacity not updated for %(days)d days, counts less",
+                    days,
+                ) % {"places": places, "days": days}
+            return f"{places} ({_updated(days)})"
+        if service.waitlist_length:
+            waiting = ngettext(
+                "No free place; %(count)d person waiting",
+                "No free place; %(count)d people waiting",
+                service.waitlist_length,
+            ) % {"count": service.waitlist_length}
+        else:
+            waiting = _("No free place; nobody waiting")
+        if days is None:
+            return _("%(waiting)s (capacity never updated)") % {"waiting": waiting}
+        return f"{waiting} ({_updated(days)})"
+
+
+def _updated(days: int) -> str:
+    if days == 0:
+        return _("updated today")
+    return ngettext("updated %(days)d day ago", "updated %(days)d days ago", days) % {"days": days}
+
+
+class NoRatingYet(Component):
+    """Placeholder until outcome evaluations rate providers: everyone counts as average."""
+
+    name = "rating"
+    weight = 15.0
+
+    def points(self, context):
+        return Value(self.weight / 2)
+
+    def explain(self, match, context):
+        return _("No rating yet")
+
+
+class NoContractYet(Component):
+    """Placeholder until contracts exist: everyone counts as having the average contract."""
+
+    name = "contract"
+    weight = 15.0
+
+    def points(self, context):
+        return Value(self.weight / 2)
+
+    def explain(self, match, context):
+        return _("No contract yet")
+
+
+# The ranking: add a component here and it counts (see the module docstring).
+COMPONENTS: tuple[Component, ...] = (
+    CategoryFit(),
+    Coverage(),
+    Distance(),
+    Capacity(),
+    NoRatingYet(),
+    NoContractYet(),
+)
+
+
+# --- matching -------------------------------------------------------------------------
+
+
+def matches_for(
+    *,
+    beneficiary: Beneficiary,
+    category: NeedCategory | str,
+    limit: int = DEFAULT_LIMIT,
+    now: datetime.datetime | None = None,
+    rules: Iterable[EligibilityRule] = ELIGIBILITY_RULES,
+    components: Iterable[Component] = COMPONENTS,
+) -> list[Match]:
+    """The best ``limit`` eligible services for the person's need, then up to ``limit``
+    ineligible ones with the rules they fail; each sorted by score, then name.
+
+    ``category`` is a ``NeedCategory`` or its code; an unknown code raises
+    ``ApplicationError``. The caller checks that the user may see the beneficiary.
+    """
+    rules, components = tuple(rules), tuple(components)
+    context = _context(beneficiary, category, now or timezone.now())
+    candidates = _candidates(context)
+    if candidates is None or limit < 1:
+        return []
+    best = _best(candidates, context, rules, components, limit)
+    if not best:
+        return []
+    services = Service.objects.select_related("provider__organization", "tier").in_bulk(
+        [s.pk for s in best]
+    )
+    # (A service deleted in between is simply left out.)
+    shown = [(services[s.pk], s) for s in best if s.pk in services]
+    prefetches = [p for component in components for p in component.prefetches(context)]
+    if context.point is not None:
+        prefetches.append(
+            Prefetch(
+                "sites",
+                queryset=Site.objects.filter(context.site_is_in_box()),
+                to_attr="sites_nearby",
+            )
+        )
+    prefetch_related_objects([service for service, _ranked in shown], *prefetches)
+    return [_match(service, ranked, context, rules, components) for service, ranked in shown]
+
+
+def _context(beneficiary, category, now) -> MatchContext:
+    if isinstance(category, str):
+        # The category, its categories (a group) or its group (a category), in one query.
+        found = list(
+            NeedCategory.objects.select_related("parent").filter(
+                Q(code=category)
+                | Q(parent__code=category)
+                | Q(pk__in=NeedCategory.objects.filter(code=category).values("parent_id"))
+            )
+        )
+        category = next((c for c in found if c.code == category), None)
+        if category is None:
+            raise ApplicationError(
+                str(UNKNOWN_CATEGORY),
+                field_errors={"category": [str(UNKNOWN_CATEGORY)]},
+                code="unknown_category",
+            )
+        related = found
+    else:
+        related = list(
+            NeedCategory.objects.select_related("parent").filter(
+                Q(pk=category.pk) | Q(parent_id=category.pk) | Q(pk=category.parent_id)
+            )
+        )
+    # A group's need: the group and its categories; a category's: itself and its group.
+    categories = {
+        c.pk: c
+        for c in related
+        if c.pk == category.pk
+        or (category.is_group and c.parent_id == category.pk)
+        or (not category.is_group and c.pk == category.parent_id)
+    }
+    if not category.is_group and category.parent_id in categories:
+        category.parent = categories[category.parent_id]
+
+    areas = []
+    if beneficiary.area_id is not None:
+        # Community → street → district → city → province: one query, whatever is cached.
+        area = (
+            Area.objects.select_related("parent__parent__parent__parent")
+            .filter(pk=beneficiary.area_id)
+            .first()
+        )
+        while area is not None:  # most specific first
+            areas.append(area)
+            area = area.parent
+
+    point = None
+    if beneficiary.latitude is not None and beneficiary.longitude is not None:
+        point = (float(beneficiary.latitude), float(beneficiary.longitude))
+
+    return MatchContext(
+        beneficiary=beneficiary,
+        category=category,
+        categories=categories,
+        areas=areas,
+        point=point,
+        now=now,
+        age=_age_on(beneficiary.birth_date, timezone.localdate(now)),
+    )
+
+
+def _candidates(context: MatchContext) -> QuerySet[Service] | None:
+    """Referable services of the category that reach the person (None: nothing can).
+
+    Reach is one ``IN`` over the union of the services covering the person's
+    areas and those with a site nearby, so the database starts from those few
+    rows instead of scanning every service.
+    """
+    reach = []
+    if context.areas:
+        reach.append(
+            AreaLink.objects.filter(area_id__in=[area.pk for area in context.areas]).values(
+                "service_id"
+            )
+        )
+    if context.point is not None:
+        # The box (plain range conditions) narrows to a few sites before any
+        # distance is computed; the distance then decides.
+        reach.append(
+            ServiceAtSite.objects.filter(context.site_is_in_box("site__"))
+            .alias(km=_distance_expression(context.point, "site__"))
+            .filter(km__lte=MAX_DISTANCE_KM)
+            .values("service_id")
+        )
+    if not reach:
+        return None
+    return _with_distance(
+        referable_services(context.now).filter(
+            pk__in=CategoryLink.objects.filter(needcategory_id__in=context.category_ids).values(
+                "service_id"
+            )
+        ),
+        context,
+    ).filter(pk__in=reach[0].union(*reach[1:]) if len(reach) > 1 else reach[0])
+
+
+def _with_distance(services: QuerySet[Service], context: MatchContext) -> QuerySet[Service]:
+    """``nearest_km``: kilometres to the service's nearest site within MAX_DISTANCE_KM, or NULL."""
+    if context.point is None:
+        return services
+    nearest = (
+        ServiceAtSite.objects.filter(service_id=OuterRef("pk"))
+        .annotate(km=_distance_expression(context.point, "site__"))
+        .filter(km__lte=MAX_DISTANCE_KM)
+        .order_by("km")
+        .values("km")[:1]
+    )
+    return services.alias(nearest_km=Subquery(nearest, output_field=FloatField()))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate as the ranking query returned it: each component's points, each verdict."""
+
+    pk: int
+    points: dict[str, float]  # component name -> points, in COMPONENTS order
+    passes: dict[str, bool]  # rule name -> verdict (rules with a condition only)
+
+    @property
+    def score(self) -> float:
+        return sum(self.points.values())
+
+
+def _best(candidates, context, rules, components, limit: int) -> list[Scored]:
+    """The ``limit`` best eligible candidates, then the ``limit`` best ineligible ones.
+
+    One query gives every candidate's points and verdicts: the database computes
+    what needs the data (joins, subqueries, distances), only these few columns
+    travel, and the total and the order — score, then Chinese name — are worked
+    out here from the very points the reasons will show.
+    """
+    points = {c.name: c.points(context) for c in components}
+    verdicts = {
+        rule.name: ExpressionWrapper(condition, output_field=BooleanField())
+        for rule in rules
+        if (condition := rule.condition(context)) is not None
+    }
+    rows = (
+        candidates.annotate(
+            **{f"points_{name}": expression for name, expression in points.items()},
+            **{f"passes_{name}": expression for name, expression in verdicts.items()},
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "name_zh",
+            *(f"points_{name}" for name in points),
+            *(f"passes_{name}" for name in verdicts),
+        )
+    )
+    count = len(points)
+    eligible, ineligible = [], []
+    for row in rows:
+        # float(): PostgreSQL may compute a component in numeric.
+        score = sum(map(float, row[2 : 2 + count]))
+        (eligible if all(row[2 + count :]) else ineligible).append((-score, row[1], row[0], row))
+    return [
+        Scored(
+            pk=row[0],
+            points=dict(zip(points, map(float, row[2 : 2 + count]), strict=True)),
+            passes=dict(zip(verdicts, map(bool, row[2 + count :]), strict=True)),
+        )
+        for group in (eligible, ineligible)
+        for *_rank, row in heapq.nsmallest(limit, group)
+    ]
+
+
+def _match(service, ranked: Scored, context, rules, components) -> Match:
+    nearest_site, nearest_km = None, None
+    # Sites inside the box (so with coordinates): the nearest by the cheap
+    # approximation, then geopy's distance to it.
+    if context.point is not None and service.sites_nearby:
+        latitude, longitude = context.point
+        per_latitude, per_longitude = _km_per_degree(latitude)
+        site = min(
+            service.sites_nearby,
+            key=lambda s: math.hypot(
+                (float(s.latitude) - latitude) * per_latitude,
+                (float(s.longitude) - longitude) * per_longitude,
+            ),
+        )
+        km = distance_km(context.point, (site.latitude, site.longitude))
+        if km <= MAX_DISTANCE_KM:
+            nearest_site, nearest_km = site, km
+    failed = [rule for rule in rules if not ranked.passes.get(rule.name, True)]
+    match = Match(
+        service=service,
+        provider=service.provider,
+        score=round(ranked.score, 1),
+        eligible=not failed,
+        distance_km=round(nearest_km, 1) if nearest_km is not None else None,
+        nearest_site=nearest_site,
+        has_free_place=service.free_slots > 0,
+    )
+    match.reasons = [Reason("eligibility", rule.explain(service, context), 0.0) for rule in failed]
+    match.reasons += [
+        Reason(
+            component.name,
+            component.explain(match, context),
+            round(ranked.points[component.name], 1),
+        )
+        for component in components
+    ]
+    return match
+
+
+def _distance_expression(point: tuple[float, float], prefix: str) -> "FlatDistanceKm":
+    return FlatDistanceKm(F(f"{prefix}latitude"), F(f"{prefix}longitude"), point=point)
+
+
+class FlatDistanceKm(Func):
+    """Kilometres from ``point`` to the row's latitude and longitude, in plain arithmetic.
+
+    A flat-earth approximation around the person (kilometres per degree at that
+    latitude on the WGS 84 ellipsoid): within MAX_DISTANCE_KM it is off by a few
+    metres, it needs no database extension, and the same SQL runs on SQLite and
+    PostgreSQL (SQRT is built into both, or registered by Django on SQLite).
+    The distance shown to people is geopy's (``distance_km``). One node rather
+    than a tree of arithmetic expressions: it is built on every request.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, latitude, longitude, *, point: tuple[float, float]):
+        super().__init__(latitude, longitude)
+        self.point = point
+
+    def as_sql(self, compiler, connection, **extra_context):
+        latitude, longitude = self.point
+        km_per_latitude, km_per_longitude = _km_per_degree(latitude)
+        latitude_sql, latitude_params = compiler.compile(self.source_expressions[0])
+        longitude_sql, longitude_params = compiler.compile(self.source_expressions[1])
+        north = f"((CAST({latitude_sql} AS DOUBLE PRECISION) - %s) * %s)"
+        east = f"((CAST({longitude_sql} AS DOUBLE PRECISION) - %s) * %s)"
+        params = (*latitude_params, latitude, km_per_latitude) * 2
+        params += (*longitude_params, longitude, km_per_longitude) * 2
+        return f"SQRT({north} * {north} + {east} * {east})", params
+
+
+def _km_per_degree(latitude: float) -> tuple[float, float]:
+    phi = math.radians(latitude)
+    per_latitude = 111.13292 - 0.55982 * math.cos(2 * phi) + 0.001175 * math.cos(4 * phi)
+    per_longitude = 111.41284 * math.cos(phi) - 0.0935 * math.cos(3 * phi)
+    return per_latitude, per_longitude
+
+
+def _degrees(value: float) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.000001"))
+
+
+def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    birthday_to_come = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - birthday_to_come
+
+
+def _place_name(area: Area, context: MatchContext) -> str:
+    """A city-level row of a municipality is named 市辖区 ("city districts"): say the city."""
+    if area.level == Area.Level.CITY and area.name_zh in {"市辖区", "县"}:
+        province = next((a for a in context.areas if a.level == Area.Level.PROVINCE), None)
+        if province is not None:
+            return province.name
+    return area.name

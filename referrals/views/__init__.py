@@ -1,0 +1,1 @@
+"""Referral pages: the caseworker workspace, the provider inbox and supervisor views."""

@@ -48,7 +48,8 @@ from core.blind_index import blind_index  # noqa: E402
 from places import selectors as place_selectors  # noqa: E402
 from places import services as place_services  # noqa: E402
 from places.models import Area  # noqa: E402
-from providers.models import Provider, Service, ServiceAtSite, Site  # noqa: E402
+from providers import services as provider_services  # noqa: E402
+from providers.models import Provider, Service, ServiceAtSite, ServicePoint, Site  # noqa: E402
 from referrals import matching  # noqa: E402
 from referrals.matching import matches_for  # noqa: E402
 from referrals.models import AssistanceStatus, Beneficiary  # noqa: E402
@@ -115,6 +116,7 @@ def clean() -> None:
     started = time.perf_counter()
     with transaction.atomic():
         services = bench_services()
+        ServicePoint.objects.filter(service__in=services).delete()
         ServiceAtSite.objects.filter(service__in=services).delete()
         Service.categories.through.objects.filter(service__in=services).delete()
         Service.areas_covered.through.objects.filter(service__in=services).delete()
@@ -275,6 +277,8 @@ def build(service_count: int, shanghai_share: float) -> None:
         Service.categories.through.objects.bulk_create(category_links, batch_size=BATCH)
         Service.areas_covered.through.objects.bulk_create(area_links, batch_size=BATCH)
         ServiceAtSite.objects.bulk_create(site_links, batch_size=BATCH)
+        # Bulk-created rows bypass providers.services: index them as it would.
+        points = provider_services.refresh_all_service_points()
 
         agency = Organization.objects.create(
             kind=Organization.Kind.AGENCY,
@@ -303,7 +307,8 @@ def build(service_count: int, shanghai_share: float) -> None:
     print(
         f"built {len(providers)} providers, {len(sites)} sites, {len(services)} services "
         f"({len(category_links)} category links, {len(area_links)} areas covered, "
-        f"{len(site_links)} service-site links) in {time.perf_counter() - started:.1f} s"
+        f"{len(site_links)} service-site links, {points} service points) "
+        f"in {time.perf_counter() - started:.1f} s"
     )
 
 

@@ -24,18 +24,19 @@ def _object_fields(target) -> dict:
     return {"object_type": str(target)}
 
 
-def _write(*, kind, action, actor, organization, target, purpose, details, label=""):
+def _event(*, kind, action, actor, organization, target, purpose, details, label="") -> AuditEvent:
     context = request_context.current()
     actor_id = None
     if actor is not None and getattr(actor, "is_authenticated", False):
         actor_id = actor.pk
     elif context.user_id:
         actor_id = context.user_id
-    return AuditEvent.objects.create(
+    return AuditEvent(
         kind=kind,
         action=action,
         actor_id=actor_id,
-        organization=organization,
+        # An organization or its primary key (lists pass keys: no query per row).
+        organization_id=getattr(organization, "pk", organization),
         purpose=purpose[:200],
         details=details or {},
         ip_address=context.ip_address,
@@ -43,6 +44,12 @@ def _write(*, kind, action, actor, organization, target, purpose, details, label
         object_label=label[:200],
         **_object_fields(target),
     )
+
+
+def _write(**fields) -> AuditEvent:
+    event = _event(**fields)
+    event.save()
+    return event
 
 
 def record_change(
@@ -74,6 +81,24 @@ def record_read(
         purpose=purpose,
         details={"fields": sorted(fields)},
     )
+
+
+def record_reads(*, action: str, actor, reads: list[tuple], purpose: str) -> list[AuditEvent]:
+    """``record_read`` for many objects at once (a list page), in one query: one
+    entry per ``(organization, target, fields)`` in ``reads``."""
+    events = [
+        _event(
+            kind=AuditEvent.Kind.READ,
+            action=action,
+            actor=actor,
+            organization=organization,
+            target=target,
+            purpose=purpose,
+            details={"fields": sorted(fields)},
+        )
+        for organization, target, fields in reads
+    ]
+    return AuditEvent.objects.bulk_create(events) if events else []
 
 
 def record_security(*, action: str, actor=None, details=None) -> AuditEvent:

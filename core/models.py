@@ -84,3 +84,31 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+
+class CalendarDay(models.Model):
+    """A day the official calendar moves off its weekday pattern (State Council notice).
+
+    China's public holidays (春节, 国庆…) are days off even on a weekday, and
+    their make-up days (调休) are working days even on a Saturday or Sunday.
+    The notice comes out each year around November; an administrator enters
+    the next year's days here. Working-day clocks (referral SLAs) read them
+    through ``core.calendar``.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday (day off)")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=50)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("official calendar")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name_zh} ({self.get_kind_display()})"

@@ -428,6 +428,76 @@ class ServiceAtSite(models.Model):
         return f"{self.service} @ {self.site}"
 
 
+class ServicePoint(models.Model):
+    """Where a service is found, per need category: the matching index of sites.
+
+    One row per service, site with coordinates, and need category of the
+    service, holding the site's latitude and longitude (as floating point: the
+    distance arithmetic needs no conversion). Matching finds "the services of
+    these categories with a site inside this box" in one index range scan
+    (category, latitude, longitude) instead of joining every site to every
+    service-site link. Derived data: ``providers.services`` rebuilds a
+    service's rows whenever its categories or sites, or a site's point, change
+    (``refresh_service_points``); nothing else writes it.
+    """
+
+    # Indexed by the unique constraint, which starts with it.
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+", db_index=False)
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        "taxonomy.NeedCategory", on_delete=models.CASCADE, related_name="+"
+    )
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        verbose_name = _("service point")
+        verbose_name_plural = _("service points")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "category", "site"], name="service_point_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["category", "latitude", "longitude", "service"],
+                name="service_point_near",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service_id} @ {self.latitude},{self.longitude}"
+
+
+class ServiceCoverage(models.Model):
+    """Which areas a service covers, per need category: the matching index of coverage.
+
+    One row per service, area covered and need category of the service, so
+    that "the services of these categories covering these areas" is one index
+    scan (category, area). Derived like ``ServicePoint``, by the same
+    ``refresh_service_points``.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey("places.Area", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the unique constraint, which starts with it.
+    category = models.ForeignKey(
+        "taxonomy.NeedCategory", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("service coverage")
+        verbose_name_plural = _("service coverage")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "area", "service"], name="service_coverage_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service_id} covers {self.area_id}"
+
+
 class ExternalRecord(models.Model):
     """Where an imported record came from (HSDS import): source + foreign id → our object.
 

@@ -32,6 +32,8 @@ from providers.models import (
     ProviderDocument,
     Service,
     ServiceAtSite,
+    ServiceCoverage,
+    ServicePoint,
     Site,
 )
 
@@ -462,6 +464,9 @@ def save_site(
         site.geocode_precision = Site.Precision.MANUAL
     _full_clean(site)
     site.save()
+    if not creating:
+        # Its services are found near its (possibly new) point.
+        refresh_service_points(site_ids=[site.pk])
     record_change(
         action="provider.site_created" if creating else "provider.site_updated",
         actor=actor,
@@ -567,6 +572,8 @@ def save_service(
         ServiceAtSite.objects.filter(service=service).exclude(site__in=sites).delete()
         for site in sites:
             ServiceAtSite.objects.get_or_create(service=service, site=site)
+    if categories is not None or sites is not None or areas_covered is not None:
+        refresh_service_points(service_ids=[service.pk])
     record_change(
         action="provider.service_created" if creating else "provider.service_updated",
         actor=actor,
@@ -575,6 +582,78 @@ def save_service(
         details={"fields": sorted(fields)},
     )
     return service
+
+
+def refresh_service_points(*, service_ids=(), site_ids=()) -> int:
+    """Rebuild the matching index (``ServicePoint``, ``ServiceCoverage``) of these
+    services and of every service at these sites, from their categories, their
+    sites' points and the areas they cover.
+
+    Called wherever one of those changes; returns the number of rows written.
+    ``refresh_all_service_points`` rebuilds everything (after a bulk load).
+    """
+    ids = set(service_ids)
+    if site_ids:
+        ids |= set(
+            ServiceAtSite.objects.filter(site_id__in=list(site_ids)).values_list(
+                "service_id", flat=True
+            )
+        )
+    if not ids:
+        return 0
+    with transaction.atomic():
+        ServicePoint.objects.filter(service_id__in=ids).delete()
+        ServiceCoverage.objects.filter(service_id__in=ids).delete()
+        return _write_matching_index(service_ids=ids)
+
+
+def refresh_all_service_points() -> int:
+    """Rebuild the whole matching index, e.g. after rows were bulk-created."""
+    with transaction.atomic():
+        ServicePoint.objects.all().delete()
+        ServiceCoverage.objects.all().delete()
+        return _write_matching_index(service_ids=None)
+
+
+def _write_matching_index(*, service_ids, batch_size: int = 5000) -> int:
+    def of_services(queryset):
+        return queryset if service_ids is None else queryset.filter(service_id__in=service_ids)
+
+    categories_of: dict[int, list[int]] = {}
+    category_links = of_services(Service.categories.through.objects.all())
+    for service_id, category_id in category_links.values_list(
+        "service_id", "needcategory_id"
+    ).iterator():
+        categories_of.setdefault(service_id, []).append(category_id)
+    sites = of_services(
+        ServiceAtSite.objects.filter(site__latitude__isnull=False, site__longitude__isnull=False)
+    ).values_list("service_id", "site_id", "site__latitude", "site__longitude")
+    points = ServicePoint.objects.bulk_create(
+        (
+            ServicePoint(
+                service_id=service_id,
+                site_id=site_id,
+                category_id=category_id,
+                latitude=float(latitude),
+                longitude=float(longitude),
+            )
+            for service_id, site_id, latitude, longitude in sites.iterator()
+            for category_id in categories_of.get(service_id, ())
+        ),
+        batch_size=batch_size,
+    )
+    areas = of_services(Service.areas_covered.through.objects.all()).values_list(
+        "service_id", "area_id"
+    )
+    coverage = ServiceCoverage.objects.bulk_create(
+        (
+            ServiceCoverage(service_id=service_id, area_id=area_id, category_id=category_id)
+            for service_id, area_id in areas.iterator()
+            for category_id in categories_of.get(service_id, ())
+        ),
+        batch_size=batch_size,
+    )
+    return len(points) + len(coverage)
 
 
 @transaction.atomic

@@ -113,6 +113,42 @@ class UUIDLookupMixin:
         return super().filter_queryset(queryset)
 
 
+class AuditsCaseNotes:
+    """Each answer that shows case notes leaves a read in the audit log, one entry per
+    person (``services.record_case_notes_read``): lists in one query, after paging.
+
+    ``case_notes(obj)`` gives ``(beneficiary, {field: shown?})`` for one object.
+    """
+
+    case_notes_purpose = ""
+
+    def case_notes(self, obj) -> tuple:
+        raise NotImplementedError
+
+    def audit_case_notes(self, objects) -> None:
+        shown: dict = {}
+        for obj in objects:
+            beneficiary, fields = self.case_notes(obj)
+            if beneficiary is None:
+                continue
+            shown.setdefault(beneficiary, []).extend(
+                name for name, there in fields.items() if there
+            )
+        services.record_case_notes_read(
+            user=self.request.user, shown=shown, purpose=str(self.case_notes_purpose)
+        )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.audit_case_notes(page if page is not None else queryset)
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        self.audit_case_notes([self.get_object()])
+        return response
+
+
 # --- beneficiaries ---------------------------------------------------------------
 
 
@@ -395,6 +431,7 @@ class AssessmentInputSerializer(serializers.Serializer):
     create=extend_schema(request=AssessmentInputSerializer, responses={201: AssessmentSerializer})
 )
 class AssessmentViewSet(
+    AuditsCaseNotes,
     UUIDLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -406,6 +443,13 @@ class AssessmentViewSet(
     serializer_class = AssessmentSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = filters.AssessmentFilter
+    case_notes_purpose = _("API: assessments of the agency's people")
+
+    def case_notes(self, assessment):
+        return assessment.beneficiary, {
+            "assessment_notes": assessment.notes,
+            "need_notes": any(need.notes for need in assessment.needs.all()),
+        }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -494,6 +538,7 @@ class NoteInputSerializer(serializers.Serializer):
     create=extend_schema(request=ConsentInputSerializer, responses={201: ConsentSerializer})
 )
 class ConsentViewSet(
+    AuditsCaseNotes,
     UUIDLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -505,11 +550,24 @@ class ConsentViewSet(
     serializer_class = ConsentSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = filters.ConsentFilter
+    case_notes_purpose = _("API: consents for the agency's referrals")
+
+    def case_notes(self, consent):
+        return consent.referral.beneficiary, {
+            "override_reason": consent.override_reason,
+            "revocation_note": consent.revocation_note,
+        }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Consent.objects.none()
-        return selectors.consents_visible_to(self.request.user).order_by("-given_at", "-pk")
+        return (
+            selectors.consents_visible_to(self.request.user)
+            # The person is named in the audit entry; nothing of theirs is decrypted.
+            .select_related("referral__beneficiary")
+            .defer(*(f"referral__beneficiary__{name}" for name in selectors.PERSONAL_FIELDS))
+            .order_by("-given_at", "-pk")
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = ConsentInputSerializer(data=request.data)
@@ -647,6 +705,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "failure_reason",
             "outcome",
             "outcome_note",
+            "return_code",
             "returned_reason",
             "closed_at",
             "created_at",
@@ -740,7 +799,11 @@ def _transition(name: str, service_function, input_serializer=None, url_path: st
     ),
 )
 class ReferralViewSet(
-    UUIDLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    AuditsCaseNotes,
+    UUIDLookupMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Referrals: your agency's (caseworkers, supervisors) or your provider's inbox (staff).
 
@@ -751,9 +814,23 @@ class ReferralViewSet(
 
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = filters.ReferralFilter
+    case_notes_purpose = _("API: referrals of the agency")
 
     def agency_side(self) -> bool:
         return bool(_agency_ids(self.request.user))
+
+    def case_notes(self, referral, *, detail: bool = False):
+        """The agency sees the reason and outcome note (and, in detail, event notes and
+        consent reasons); the provider's inbox list shows none."""
+        if referral.agency_id not in _agency_ids(self.request.user):
+            return None, {}
+        shown = {"reason": referral.reason, "outcome_note": referral.outcome_note}
+        if detail:
+            consent = services.current_consent(referral)
+            shown["event_notes"] = any(event.note for event in referral.events.all())
+            shown["override_reason"] = bool(consent and consent.override_reason)
+            shown["revocation_note"] = bool(consent and consent.revocation_note)
+        return referral.beneficiary, shown
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -779,7 +856,14 @@ class ReferralViewSet(
         """The referral as this user may see it: the agency's view or the provider's."""
         user = self.request.user
         if referral.agency_id in _agency_ids(user):
-            return ReferralDetailSerializer(referral).data
+            data = ReferralDetailSerializer(referral).data
+            beneficiary, shown = self.case_notes(referral, detail=True)
+            services.record_case_notes_read(
+                user=user,
+                shown={beneficiary: [name for name, there in shown.items() if there]},
+                purpose=str(self.case_notes_purpose),
+            )
+            return data
         if referral.status in ACCEPTED_STATUSES:
             shared = services.read_shared_fields(user=user, referral=referral, purpose="")
             return AcceptedInboxReferralSerializer(referral, context={"shared": shared}).data

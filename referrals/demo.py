@@ -39,7 +39,6 @@ from datetime import timedelta
 
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.demo import DISTRICTS, DemoParties
 from accounts.models import Membership, Role
@@ -1055,7 +1054,7 @@ class _Seeder:
         elif final == Status.EXPIRED:
             referral.due_at, referral.expires_at = clock.due_at, clock.expires_at
             referral.reminded_half_at, referral.reminded_full_at = clock.half_at, clock.due_at
-            referral.returned_reason = _("The provider did not answer in time")
+            referral.return_code = Referral.ReturnCode.NO_ANSWER
         elif final == Status.WAITLISTED:
             place.joined += 1
             referral.waitlist_position = place.waitlist + place.joined
@@ -1063,9 +1062,9 @@ class _Seeder:
         if final == Status.DECLINED:
             reason = rng.choices(Referral.DeclineReason.values, weights=(40, 15, 20, 15, 10))[0]
             referral.decline_reason = reason
-            referral.returned_reason = str(Referral.DeclineReason(reason).label)
+            referral.return_code = Referral.ReturnCode.DECLINED
         if final == Status.RECALLED:
-            referral.returned_reason = _("Recalled by the caseworker")
+            referral.return_code = Referral.ReturnCode.RECALLED
         if Status.FAILED in path:
             referral.failure_reason = rng.choice(Referral.FailureReason.values)
         if Status.COMPLETED in path:
@@ -1261,7 +1260,7 @@ class _Seeder:
                 actor=consent.recorded_by,
                 organization=referral.agency,
                 target=referral,
-                details={"fields": consent.fields, "reason": consent.override_reason},
+                details={"fields": consent.fields},
             )
 
     # --- a handful through the services --------------------------------------------------

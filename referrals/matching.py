@@ -34,13 +34,15 @@ ineligible services are then read in full.
 
 **Cost.** A fixed number of queries whatever the number of services: the
 category and its relatives, the person's area and its ancestors, the
-ranking, the services shown, and one per prefetch the explanations read
-(categories offered, areas covered, sites nearby). The database never scans
-every service: it starts from the services covering the person's areas and
-the sites inside a latitude/longitude box around the person (plain range
-conditions, on SQLite and PostgreSQL alike), so the work grows with the
-number of services near the person, not with the whole table
-(``bench/matching.py``).
+ranking, the services shown, and one per component that reads something for
+its explanation (categories offered, areas covered), plus the sites nearby.
+The database never scans every service: it starts from the matching index
+that ``providers.services`` keeps — ``ServiceCoverage`` (category, area) for
+the services covering the person's areas, ``ServicePoint`` (category,
+latitude, longitude) for those with a site inside a box around the person —
+two index scans with plain range conditions, the same on SQLite and
+PostgreSQL, so the work grows with the number of services of the category
+near the person, not with the whole table (``bench/matching.py``).
 
 **Adding a component.** Ratings (evaluation) and contracts join the ranking in
 later issues by replacing the placeholders ``NoRatingYet`` and
@@ -48,9 +50,9 @@ later issues by replacing the placeholders ``NoRatingYet`` and
 an expression over the service (a ``Subquery`` on the provider's rating, an
 ``Exists`` on an active contract for the category and area, ``Coalesce``'d to
 the neutral value) and whose ``explain()`` writes the sentence, reading any
-related rows through ``prefetches()``. Nothing else changes: the score is the
-sum of whatever the tuple holds, and each reason shows the very points that
-were summed.
+related rows that ``load()`` attached to the services shown. Nothing else
+changes: the score is the sum of whatever the tuple holds, and each reason
+shows the very points that were summed.
 """
 
 import datetime
@@ -73,7 +75,6 @@ from django.db.models import (
     FloatField,
     Func,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -81,15 +82,20 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.errors import ApplicationError
-from core.integrations.geocoding import distance_km
 from places.models import Area
-from providers.models import CAPACITY_STALE_AFTER, Provider, Service, ServiceAtSite, Site
+from providers.models import (
+    CAPACITY_STALE_AFTER,
+    Provider,
+    Service,
+    ServiceCoverage,
+    ServicePoint,
+    Site,
+)
 from providers.selectors import referable_services
 from referrals.models import AssistanceStatus, Beneficiary
 from taxonomy.models import NeedCategory
@@ -272,8 +278,8 @@ class Component(ABC):
 
     ``points()`` returns a database expression over the service being ranked
     (and the annotation ``nearest_km``); ``explain()`` writes one sentence for
-    a match that was fetched; ``prefetches()`` lists what ``explain()`` reads,
-    loaded once for all the matches.
+    a match that was fetched; ``load()`` reads what ``explain()`` needs for
+    all the services shown at once (one query, or none).
     """
 
     name = ""
@@ -287,8 +293,9 @@ class Component(ABC):
     def explain(self, match: Match, context: MatchContext) -> str:
         """One sentence saying why the match got its points."""
 
-    def prefetches(self, context: MatchContext) -> list[Prefetch]:
-        return []
+    def load(self, services: list[Service], context: MatchContext) -> None:
+        """Attach to each service shown what ``explain()`` reads (nothing by default)."""
+        return None
 
 
 class CategoryFit(Component):
@@ -310,16 +317,14 @@ class CategoryFit(Component):
             output_field=FloatField(),
         )
 
-    def prefetches(self, context):
-        return [
-            Prefetch(
-                "categories",
-                queryset=NeedCategory.objects.filter(pk__in=context.category_ids).order_by(
-                    "sort_order", "code"
-                ),
-                to_attr="matching_categories",
+    def load(self, services, context):
+        # The categories are in the context already: only the links are read.
+        offered = _links(CategoryLink, "needcategory_id", services, context.category_ids)
+        for service in services:
+            service.matching_categories = sorted(
+                (context.categories[pk] for pk in offered.get(service.pk, ())),
+                key=lambda c: (c.sort_order, c.code),
             )
-        ]
 
     def explain(self, match, context):
         category = context.category
@@ -347,7 +352,13 @@ class Coverage(Component):
         wide = [a.pk for a in context.areas if a.level < Area.Level.DISTRICT]
         whens = [
             When(
-                Exists(AreaLink.objects.filter(service_id=OuterRef("pk"), area_id__in=area_ids)),
+                Exists(
+                    ServiceCoverage.objects.filter(
+                        service_id=OuterRef("pk"),
+                        category_id__in=context.category_ids,
+                        area_id__in=area_ids,
+                    )
+                ),
                 then=Value(points),
             )
             for area_ids, points in (
@@ -360,14 +371,11 @@ class Coverage(Component):
             return Value(0.0)
         return Case(*whens, default=Value(0.0), output_field=FloatField())
 
-    def prefetches(self, context):
-        return [
-            Prefetch(
-                "areas_covered",
-                queryset=Area.objects.filter(pk__in=[a.pk for a in context.areas]),
-                to_attr="covered_here",
-            )
-        ]
+    def load(self, services, context):
+        # The areas are in the context already: only the links are read.
+        covered = _links(AreaLink, "area_id", services, [a.pk for a in context.areas])
+        for service in services:
+            service.covered_here = [a for a in context.areas if a.pk in covered.get(service.pk, ())]
 
     def explain(self, match, context):
         if context.area is None:
@@ -530,22 +538,67 @@ def matches_for(
     best = _best(candidates, context, rules, components, limit)
     if not best:
         return []
-    services = Service.objects.select_related("provider__organization", "tier").in_bulk(
-        [s.pk for s in best]
+    services = (
+        Service.objects.select_related("provider__organization")
+        .only(*SHOWN_FIELDS)
+        .in_bulk([s.pk for s in best])
     )
     # (A service deleted in between is simply left out.)
     shown = [(services[s.pk], s) for s in best if s.pk in services]
-    prefetches = [p for component in components for p in component.prefetches(context)]
-    if context.point is not None:
-        prefetches.append(
-            Prefetch(
-                "sites",
-                queryset=Site.objects.filter(context.site_is_in_box()),
-                to_attr="sites_nearby",
-            )
-        )
-    prefetch_related_objects([service for service, _ranked in shown], *prefetches)
+    for component in components:
+        component.load([service for service, _ranked in shown], context)
+    _load_sites_nearby([service for service, _ranked in shown], context)
     return [_match(service, ranked, context, rules, components) for service, ranked in shown]
+
+
+# What a match shows and explains of a service, its provider and its nearest site.
+SHOWN_FIELDS = (
+    "uuid",
+    "name_zh",
+    "name_en",
+    "provider__uuid",
+    "provider__organization__name_zh",
+    "provider__organization__name_en",
+    "min_age",
+    "max_age",
+    "gender",
+    "hukou",
+    "required_statuses",
+    "free_slots",
+    "waitlist_length",
+    "capacity_updated_at",
+)
+SITE_FIELDS = ("uuid", "name_zh", "name_en", "address", "latitude", "longitude")
+
+
+def _links(link_model, column: str, services: list[Service], wanted: list[int]) -> dict:
+    """``{service pk: {linked pk, …}}`` for the services shown, only the ``wanted`` links."""
+    linked: dict[int, set[int]] = {}
+    if not services or not wanted:
+        return linked
+    rows = link_model.objects.filter(
+        service_id__in=[service.pk for service in services], **{f"{column}__in": wanted}
+    ).values_list("service_id", column)
+    for service_id, pk in rows:
+        linked.setdefault(service_id, set()).add(pk)
+    return linked
+
+
+def _load_sites_nearby(services: list[Service], context: MatchContext) -> None:
+    """``sites_nearby``: each service's sites inside the box around the person (one query)."""
+    for service in services:
+        service.sites_nearby = []
+    if context.point is None or not services:
+        return
+    by_pk = {service.pk: service for service in services}
+    sites = (
+        Site.objects.filter(context.site_is_in_box(), service_links__service_id__in=list(by_pk))
+        .annotate(shown_for=F("service_links__service_id"))
+        .only(*SITE_FIELDS)
+        .order_by("pk")
+    )
+    for site in sites:
+        by_pk[site.shown_for].sites_nearby.append(site)
 
 
 def _context(beneficiary, category, now) -> MatchContext:
@@ -613,36 +666,36 @@ def _context(beneficiary, category, now) -> MatchContext:
 def _candidates(context: MatchContext) -> QuerySet[Service] | None:
     """Referable services of the category that reach the person (None: nothing can).
 
-    Reach is one ``IN`` over the union of the services covering the person's
-    areas and those with a site nearby, so the database starts from those few
-    rows instead of scanning every service.
+    Reach is one ``IN`` over the union of the services of the category covering
+    the person's areas and those with a site nearby, so the database starts
+    from those few rows instead of scanning every service.
     """
     reach = []
     if context.areas:
+        # One index scan (category, area) of the coverage index.
         reach.append(
-            AreaLink.objects.filter(area_id__in=[area.pk for area in context.areas]).values(
-                "service_id"
-            )
+            ServiceCoverage.objects.filter(
+                category_id__in=context.category_ids,
+                area_id__in=[area.pk for area in context.areas],
+            ).values("service_id")
         )
     if context.point is not None:
-        # The box (plain range conditions) narrows to a few sites before any
-        # distance is computed; the distance then decides.
+        # One index range scan (category, latitude, longitude) finds the points of
+        # the categories inside the box before any distance is computed; the
+        # distance then decides.
         reach.append(
-            ServiceAtSite.objects.filter(context.site_is_in_box("site__"))
-            .alias(km=_distance_expression(context.point, "site__"))
+            ServicePoint.objects.filter(
+                context.site_is_in_box(), category_id__in=context.category_ids
+            )
+            .alias(km=_distance_expression(context.point, ""))
             .filter(km__lte=MAX_DISTANCE_KM)
             .values("service_id")
         )
     if not reach:
         return None
-    return _with_distance(
-        referable_services(context.now).filter(
-            pk__in=CategoryLink.objects.filter(needcategory_id__in=context.category_ids).values(
-                "service_id"
-            )
-        ),
-        context,
-    ).filter(pk__in=reach[0].union(*reach[1:]) if len(reach) > 1 else reach[0])
+    return _with_distance(referable_services(context.now), context).filter(
+        pk__in=reach[0].union(*reach[1:]) if len(reach) > 1 else reach[0]
+    )
 
 
 def _with_distance(services: QuerySet[Service], context: MatchContext) -> QuerySet[Service]:
@@ -650,8 +703,8 @@ def _with_distance(services: QuerySet[Service], context: MatchContext) -> QueryS
     if context.point is None:
         return services
     nearest = (
-        ServiceAtSite.objects.filter(service_id=OuterRef("pk"))
-        .annotate(km=_distance_expression(context.point, "site__"))
+        ServicePoint.objects.filter(service_id=OuterRef("pk"), category_id__in=context.category_ids)
+        .annotate(km=_distance_expression(context.point, ""))
         .filter(km__lte=MAX_DISTANCE_KM)
         .order_by("km")
         .values("km")[:1]
@@ -718,19 +771,11 @@ def _best(candidates, context, rules, components, limit: int) -> list[Scored]:
 
 def _match(service, ranked: Scored, context, rules, components) -> Match:
     nearest_site, nearest_km = None, None
-    # Sites inside the box (so with coordinates): the nearest by the cheap
-    # approximation, then geopy's distance to it.
+    # Of the sites inside the box (so with coordinates), the nearest, by the same
+    # flat-earth distance the ranking query used.
     if context.point is not None and service.sites_nearby:
-        latitude, longitude = context.point
-        per_latitude, per_longitude = _km_per_degree(latitude)
-        site = min(
-            service.sites_nearby,
-            key=lambda s: math.hypot(
-                (float(s.latitude) - latitude) * per_latitude,
-                (float(s.longitude) - longitude) * per_longitude,
-            ),
-        )
-        km = distance_km(context.point, (site.latitude, site.longitude))
+        site = min(service.sites_nearby, key=lambda s: _flat_km(context.point, s))
+        km = _flat_km(context.point, site)
         if km <= MAX_DISTANCE_KM:
             nearest_site, nearest_km = site, km
     failed = [rule for rule in rules if not ranked.passes.get(rule.name, True)]
@@ -766,7 +811,7 @@ class FlatDistanceKm(Func):
     latitude on the WGS 84 ellipsoid): within MAX_DISTANCE_KM it is off by a few
     metres, it needs no database extension, and the same SQL runs on SQLite and
     PostgreSQL (SQRT is built into both, or registered by Django on SQLite).
-    The distance shown to people is geopy's (``distance_km``). One node rather
+    ``_flat_km`` is the same formula in Python, for the distance shown. One node rather
     than a tree of arithmetic expressions: it is built on every request.
     """
 
@@ -786,6 +831,16 @@ class FlatDistanceKm(Func):
         params = (*latitude_params, latitude, km_per_latitude) * 2
         params += (*longitude_params, longitude, km_per_longitude) * 2
         return f"SQRT({north} * {north} + {east} * {east})", params
+
+
+def _flat_km(point: tuple[float, float], site: Site) -> float:
+    """``FlatDistanceKm`` in Python: kilometres from ``point`` to the site."""
+    latitude, longitude = point
+    per_latitude, per_longitude = _km_per_degree(latitude)
+    return math.hypot(
+        (float(site.latitude) - latitude) * per_latitude,
+        (float(site.longitude) - longitude) * per_longitude,
+    )
 
 
 def _km_per_degree(latitude: float) -> tuple[float, float]:

@@ -17,13 +17,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from core.blind_index import BlindIndexField
 from core.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from core.models import TimeStampedModel
 from providers.models import Service
-from referrals import validators
+from referrals import sla, validators
 
 # The codes a service's eligibility names (providers), so that matching
 # compares a beneficiary's statuses with a service's requirements like for like.
@@ -285,6 +286,12 @@ class Referral(TimeStampedModel):
         NOT_OUR_SERVICE = "not_our_service", _("Need not met by this service")
         OTHER = "other", _("Other reason (see note)")
 
+    class ReturnCode(models.TextChoices):
+        DECLINED = "declined", _("Declined by the provider")
+        RECALLED = "recalled", _("Recalled by the caseworker")
+        NO_ANSWER = "no_answer", _("The provider did not answer in time")
+        WAITLIST_TIMEOUT = "waitlist_timeout", _("Still on the waiting list for too long")
+
     class FailureReason(models.TextChoices):
         COULD_NOT_CONTACT = "could_not_contact", _("Could not contact the person")
         NOT_ELIGIBLE = "not_eligible", _("Person turned out not to be eligible")
@@ -377,8 +384,11 @@ class Referral(TimeStampedModel):
     )
     outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices, blank=True)
     outcome_note = EncryptedTextField(_("outcome note"), blank=True)
-    # Why the referral came back to the caseworker (declined, expired…), in words.
-    returned_reason = models.CharField(_("returned because"), max_length=300, blank=True)
+    # Why the referral came back to the caseworker, as a code: the words are
+    # written in the reader's language (``returned_reason``), not the mover's.
+    return_code = models.CharField(
+        _("returned because"), max_length=20, choices=ReturnCode.choices, blank=True
+    )
     # Capacity accounting (providers.services.take_place / release_place): whether
     # this referral holds one of the service's places right now.
     holds_place = models.BooleanField(default=False, editable=False)
@@ -414,6 +424,18 @@ class Referral(TimeStampedModel):
 
     def __str__(self):
         return str(_("Referral %(uuid)s") % {"uuid": self.uuid})
+
+    @property
+    def returned_reason(self) -> str:
+        """Why the referral came back to the caseworker, in the active language ('' if not)."""
+        code = self.return_code
+        if code == self.ReturnCode.DECLINED and self.decline_reason:
+            return str(self.DeclineReason(self.decline_reason).label)
+        if code == self.ReturnCode.WAITLIST_TIMEOUT:
+            return _("Still on the waiting list after %(days)d days") % {
+                "days": sla.WAITLIST_EXPIRES_AFTER.days
+            }
+        return str(self.ReturnCode(code).label) if code else ""
 
 
 # Who may move a referral where (SPEC §5). The service layer checks the actor's role.
@@ -577,7 +599,9 @@ class Consent(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    override_reason = models.TextField(_("reason for the override"), blank=True)
+    # Why consent was overridden, and why it was withdrawn, may describe the
+    # person (illness, capacity): encrypted like every other free text here.
+    override_reason = EncryptedTextField(_("reason for the override"), blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -587,7 +611,7 @@ class Consent(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    revocation_note = models.CharField(_("revocation note"), max_length=300, blank=True)
+    revocation_note = EncryptedCharField(_("revocation note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("consent")
@@ -595,7 +619,10 @@ class Consent(TimeStampedModel):
         ordering = ["-given_at"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(method="override") | ~models.Q(override_reason=""),
+                # An encrypted column refuses lookups; its length is still known
+                # ("" is stored as "", any reason as a longer ciphertext).
+                condition=~models.Q(method="override")
+                | models.lookups.GreaterThan(Length("override_reason"), 0),
                 name="consent_override_needs_reason",
             ),
         ]

@@ -11,12 +11,10 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
 from providers.notifications import LANGUAGE_SEPARATOR, MAIL_LANGUAGES, provider_recipients
-from referrals import sla
-from referrals.models import AWAITING_ANSWER, Referral, ReferralEvent
+from referrals.models import AWAITING_ANSWER, Referral
 
 # Who hears about which event.
 TO_PROVIDER = {"sent", "reminder_half", "reminder_full", "recalled", "reopened", "expired"}
@@ -32,6 +30,8 @@ TO_CASEWORKER = {
 # News that is only true while the provider has still to answer: when the
 # referral was answered or recalled before the mail went out, it is not sent.
 WHILE_AWAITING_ANSWER = {"sent", "reminder_half", "reminder_full"}
+# Events that send the referral back to the caseworker: the mail says why.
+RETURN_EVENTS = {"declined", "recalled", "expired"}
 
 
 def _absolute(path: str) -> str:
@@ -55,32 +55,13 @@ def _provider_staff(referral: Referral) -> list[str]:
     return addresses + [a for a in staff if a.lower() not in seen]
 
 
-def _returned_reason(referral: Referral, event: str, expiry_code: str) -> str:
-    """Why the referral came back, in the active language.
-
-    ``Referral.returned_reason`` holds these words in the language of whoever
-    moved the referral (the beat runs in the default language); a mail carries
-    them in both of its languages, so they are worded again from the codes.
-    """
-    if event == "declined" and referral.decline_reason:
-        return str(Referral.DeclineReason(referral.decline_reason).label)
-    if event == "recalled":
-        return _("Recalled by the caseworker")
-    if event == "expired":
-        if expiry_code == "waitlist_timeout":
-            return _("Still on the waiting list after %(days)d days") % {
-                "days": sla.WAITLIST_EXPIRES_AFTER.days
-            }
-        return _("The provider did not answer in time")
-    return ""
-
-
-def _render(template_name: str, context: dict, *, referral: Referral, event: str, expiry_code):
-    """The text in each mail language, Chinese first."""
+def _render(template_name: str, context: dict, *, referral: Referral, event: str):
+    """The text in each mail language, Chinese first; why a referral came back
+    (``Referral.returned_reason``) is worded in each of them."""
     texts = []
     for language in MAIL_LANGUAGES:
         with translation.override(language):
-            reason = _returned_reason(referral, event, expiry_code)
+            reason = referral.returned_reason if event in RETURN_EVENTS else ""
             texts.append(render_to_string(template_name, {**context, "reason": reason}).strip())
     return texts
 
@@ -98,14 +79,6 @@ def send_referral_notification(*, referral_id: int, event: str) -> int:
         return 0
     if event in WHILE_AWAITING_ANSWER and referral.status not in AWAITING_ANSWER:
         return 0
-    expiry_code = ""
-    if event == "expired":
-        expiry_code = (
-            ReferralEvent.objects.filter(referral=referral, to_status=Referral.Status.EXPIRED)
-            .order_by("-at", "-id")
-            .values_list("reason_code", flat=True)
-            .first()
-        ) or ""
     context = {
         "referral": referral,
         "event": event,
@@ -133,7 +106,7 @@ def send_referral_notification(*, referral_id: int, event: str) -> int:
         if not recipients:
             continue
         mail_context = {**context, "link": link, "audience": audience}
-        render = {"referral": referral, "event": event, "expiry_code": expiry_code}
+        render = {"referral": referral, "event": event}
         subjects = _render("referrals/email/referral_subject.txt", mail_context, **render)
         # Mail headers hold one line; keep each language's subject once.
         subject = " / ".join(dict.fromkeys(" ".join(text.split()) for text in subjects))

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import record_change, record_read
+from core.audit import record_change, record_read, record_reads
 from core.blind_index import blind_index
 from core.errors import ApplicationError, InvalidTransition
 from core.integrations import geocoding
@@ -276,6 +276,39 @@ def _save(beneficiary: Beneficiary) -> None:
             field_errors={"id_number": [_already_recorded()]},
             code="duplicate",
         ) from error
+
+
+# Case notes: the free texts written about a person while helping them.
+CASE_NOTE_FIELDS = (
+    "assessment_notes",
+    "need_notes",
+    "reason",
+    "outcome_note",
+    "event_notes",
+    "override_reason",
+    "revocation_note",
+)
+
+
+def record_case_notes_read(*, user, shown: dict, purpose: str) -> None:
+    """Audit that ``user`` was shown case notes: ``shown`` maps each person to the
+    case-note fields shown about them (``CASE_NOTE_FIELDS``).
+
+    Notes (assessment, need, the referral's reason and outcome, event notes,
+    consent reasons) speak of the person's health and life: they are personal
+    data, so every page or API answer that shows them leaves a read in the
+    audit log, one entry per person, naming the notes and never their text.
+    The page's own purpose stands in for a typed one. One query for a list.
+    """
+    reads = []
+    for beneficiary, fields in shown.items():
+        fields = list(dict.fromkeys(fields))
+        unknown = set(fields) - set(CASE_NOTE_FIELDS)
+        if unknown:
+            raise ValueError(f"Not case-note fields: {sorted(unknown)}")
+        if fields:
+            reads.append((beneficiary.agency_id, beneficiary, fields))
+    record_reads(action="beneficiary.case_notes_read", actor=user, reads=reads, purpose=purpose)
 
 
 def read_personal_data(
@@ -734,7 +767,7 @@ def send_referral(*, referral: Referral, user) -> Referral:
         expires_at=clock.expires_at,
         reminded_half_at=None,
         reminded_full_at=None,
-        returned_reason="",
+        return_code="",
     )
     _notify(referral, "sent")
     return referral
@@ -801,7 +834,7 @@ def decline_referral(*, referral: Referral, user, reason_code: str, note: str = 
         reason_code=reason_code,
         note=note,
         decline_reason=reason_code,
-        returned_reason=str(Referral.DeclineReason(reason_code).label),
+        return_code=Referral.ReturnCode.DECLINED,
         waitlist_position=None,
         due_at=None,
         expires_at=None,
@@ -835,8 +868,24 @@ def waitlist_referral(*, referral: Referral, user, note: str = "") -> Referral:
 
 @transaction.atomic
 def start_service(*, referral: Referral, user, note: str = "") -> Referral:
-    referral = _locked_for(user, "referrals.answer_referral", referral)
-    return _move(referral, Referral.Status.IN_SERVICE, actor=user, note=note)
+    """The person starts receiving the service.
+
+    An accepted referral already holds its place. A reopened one gave its place
+    back when it completed, so going back into service takes one again (row
+    lock, refused when the service is full) — the count of free places stays true.
+    """
+    referral = _locked_for(user, "referrals.answer_referral", referral, service_first=True)
+    if Referral.Status.IN_SERVICE not in REFERRAL_TRANSITIONS[referral.status]:
+        _move(referral, Referral.Status.IN_SERVICE, actor=user)  # raises with the reason
+    if not referral.holds_place:
+        provider_services.take_place(service_id=referral.service_id)
+    return _move(
+        referral,
+        Referral.Status.IN_SERVICE,
+        actor=user,
+        note=note,
+        holds_place=True,
+    )
 
 
 def _waitlist_position(referral: Referral) -> int | None:
@@ -921,7 +970,7 @@ def recall_referral(*, referral: Referral, user, note: str = "") -> Referral:
         Referral.Status.RECALLED,
         actor=user,
         note=note,
-        returned_reason=_("Recalled by the caseworker"),
+        return_code=Referral.ReturnCode.RECALLED,
         waitlist_position=None,
         due_at=None,
         expires_at=None,
@@ -988,11 +1037,10 @@ def process_referral_deadlines(now=None) -> dict[str, int]:
                 actor=None,
                 now=now,
                 reason_code="waitlist_timeout" if waitlisted_at is not None else "no_answer",
-                returned_reason=(
-                    _("Still on the waiting list after %(days)d days")
-                    % {"days": sla.WAITLIST_EXPIRES_AFTER.days}
+                return_code=(
+                    Referral.ReturnCode.WAITLIST_TIMEOUT
                     if waitlisted_at is not None
-                    else _("The provider did not answer in time")
+                    else Referral.ReturnCode.NO_ANSWER
                 ),
                 waitlist_position=None,
             )

@@ -15,16 +15,18 @@ caseworker is told.
 Days are the platform's local days (``TIME_ZONE``, Asia/Shanghai), not UTC:
 at 02:00 on a Saturday in Shanghai it is still Friday in UTC.
 
-Working days skip Saturdays and Sundays. China's official holiday calendar
-(with its make-up working weekends) changes every year by State Council
-notice; until it is loaded as data, a holiday counts as a working day, which
-errs on the side of chasing the provider sooner.
+Working days are China's: Monday to Friday, except the public holidays of the
+official calendar, plus its make-up working days on weekends (``core.calendar``:
+an administrator enters each year's State Council notice). A routine referral
+sent the day before the National Day week is due after it, not during it.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+
+from core import calendar
 
 URGENT_SLA = datetime.timedelta(hours=4)
 TEMPORARY_ASSISTANCE_SLA = datetime.timedelta(hours=24)
@@ -49,7 +51,7 @@ class Clock:
 
 
 def is_working_day(moment: datetime.datetime) -> bool:
-    return timezone.localtime(moment).weekday() < 5
+    return calendar.is_working_date(timezone.localtime(moment).date())
 
 
 def _next_midnight(moment: datetime.datetime) -> datetime.datetime:
@@ -57,12 +59,14 @@ def _next_midnight(moment: datetime.datetime) -> datetime.datetime:
 
 
 def add_working_time(start: datetime.datetime, duration: datetime.timedelta) -> datetime.datetime:
-    """``start`` plus ``duration`` counted on working days only (the clock stops at weekends)."""
+    """``start`` plus ``duration`` counted on working days only (the clock stops at
+    weekends and public holidays, and runs on make-up working days)."""
     moment = timezone.localtime(start)
     remaining = duration
+    days = calendar.calendar_days()
     while True:
         end_of_day = _next_midnight(moment)
-        if moment.weekday() < 5:
+        if calendar.is_working_date(moment.date(), days):
             if remaining <= end_of_day - moment:
                 return moment + remaining
             remaining -= end_of_day - moment
@@ -71,7 +75,7 @@ def add_working_time(start: datetime.datetime, duration: datetime.timedelta) -> 
 
 def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
     """``start`` plus ``days`` working days: from a working day, the same time of day;
-    from a weekend, the clock starts at 00:00 on Monday."""
+    from a day off, the clock starts at 00:00 on the next working day."""
     return add_working_time(start, days * DAY)
 
 

@@ -324,6 +324,15 @@ def _render_person(request, beneficiary, *, purpose_form=None, personal=None, st
                 )
             )
         assessments.append((assessment, rows))
+    shown = {
+        "assessment_notes": any(assessment.notes for assessment, _rows in assessments),
+        "need_notes": any(row.need.notes for _assessment, rows in assessments for row in rows),
+    }
+    services.record_case_notes_read(
+        user=request.user,
+        shown={beneficiary: [name for name, there in shown.items() if there]},
+        purpose=_("Follow up the person's case"),
+    )
     referrals = selectors.referrals_visible_to(request.user).filter(beneficiary=beneficiary)
     return render(
         request,
@@ -625,6 +634,19 @@ def _render_referral(request, referral, *, bound=None, status=200):
         forms[name] = form
     consent = services.current_consent(referral)
     consents = sorted(referral.consents.all(), key=lambda c: c.given_at, reverse=True)
+    events = list(referral.events.all())
+    shown = {
+        "reason": referral.reason,
+        "outcome_note": referral.outcome_note,
+        "event_notes": any(event.note for event in events),
+        "override_reason": any(c.override_reason for c in consents),
+        "revocation_note": any(c.revocation_note for c in consents),
+    }
+    services.record_case_notes_read(
+        user=user,
+        shown={referral.beneficiary: [name for name, there in shown.items() if there]},
+        purpose=_("Follow up the referral"),
+    )
     return render(
         request,
         "referrals/referral.html",
@@ -632,7 +654,7 @@ def _render_referral(request, referral, *, bound=None, status=200):
             "referral": referral,
             "beneficiary": referral.beneficiary,
             "reference": reference_of(referral.beneficiary),
-            "events": referral.events.all(),
+            "events": events,
             "consent": consent,
             "consents": consents,
             "forms": forms,

@@ -12,6 +12,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.demo import credit_code
 from providers.models import Provider, ProviderDocument, Service, Site
+from providers.services import refresh_service_points
 from tests.factories.accounts import ProviderOrganizationFactory, user_with_role
 from tests.factories.taxonomy import need_category, service_tier
 
@@ -94,16 +95,20 @@ class ServiceFactory(DjangoModelFactory):
     def categories(self, create, extracted, **kwargs):
         if create:
             self.categories.set(extracted or [need_category("social-services.elderly-care")])
+            refresh_service_points(service_ids=[self.pk])
 
     @factory.post_generation
     def areas_covered(self, create, extracted, **kwargs):
         if create and extracted:
             self.areas_covered.set(extracted)
+            refresh_service_points(service_ids=[self.pk])
 
     @factory.post_generation
     def sites(self, create, extracted, **kwargs):
         if create and extracted:
             self.sites.set(extracted)
+            # As providers.services.save_service does: matching finds it near its sites.
+            refresh_service_points(service_ids=[self.pk])
 
 
 def provider_admin_of(provider: Provider, **kwargs):

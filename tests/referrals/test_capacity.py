@@ -154,6 +154,50 @@ def test_the_place_comes_back_exactly_once_whatever_follows(referral, service, s
     assert places(service) == (2, 0)
 
 
+def _reopened(referral, staff, caseworker) -> Referral:
+    services.accept_referral(referral=referral, user=staff)
+    _complete(referral, staff, caseworker)
+    services.close_referral(referral=referral, user=caseworker)
+    return services.reopen_referral(referral=referral, user=caseworker, note="情况反复")
+
+
+@pytest.mark.django_db
+def test_a_reopened_referral_going_back_into_service_takes_a_place_again(
+    referral, service, staff, caseworker
+):
+    _reopened(referral, staff, caseworker)
+    assert places(service) == (2, 0)
+
+    services.start_service(referral=referral, user=staff)
+
+    assert places(service) == (1, 0)
+    assert fresh(referral).holds_place
+
+
+@pytest.mark.django_db
+def test_a_reopened_referral_cannot_go_back_into_a_full_service(
+    referral, service, staff, caseworker
+):
+    _reopened(referral, staff, caseworker)
+    Service.objects.filter(pk=service.pk).update(free_slots=0)
+
+    with pytest.raises(ApplicationError, match=NO_FREE_PLACE):
+        services.start_service(referral=referral, user=staff)
+
+    assert fresh(referral).status == Referral.Status.REOPENED
+    assert not fresh(referral).holds_place
+    assert places(service) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_starting_an_accepted_referral_takes_no_second_place(referral, service, staff):
+    services.accept_referral(referral=referral, user=staff)
+
+    services.start_service(referral=referral, user=staff)
+
+    assert places(service) == (1, 0)
+
+
 @pytest.mark.django_db
 def test_a_declined_or_recalled_pending_referral_gives_back_nothing(
     service, agency, caseworker, staff

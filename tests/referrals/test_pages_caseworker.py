@@ -850,7 +850,8 @@ def test_the_referral_list_has_status_tabs_and_what_came_back(
         ),
         status=Referral.Status.DECLINED,
         status_changed_at=timezone.now(),
-        returned_reason="No free place",
+        decline_reason=Referral.DeclineReason.NO_CAPACITY,
+        return_code=Referral.ReturnCode.DECLINED,
     )
 
     response = as_caseworker.get(reverse("referrals:referral_list"))

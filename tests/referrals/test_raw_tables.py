@@ -28,6 +28,8 @@ NEED_NOTES = "需要每日送餐和用药提醒。"
 REASON = "独居高龄老人，上月走失一次。"
 EVENT_NOTE = "已电话联系其女儿欧阳丽。"
 OUTCOME_NOTE = "已安排每日送餐，用药提醒由社工跟进。"
+OVERRIDE_REASON = "本人认知障碍无法签字，女儿在外地暂时联系不上。"
+REVOCATION_NOTE = "女儿回沪后代为撤回同意。"
 
 SECRETS = {
     "name": NAME,
@@ -41,6 +43,8 @@ SECRETS = {
     "reason": REASON,
     "event note": EVENT_NOTE,
     "outcome note": OUTCOME_NOTE,
+    "override reason": OVERRIDE_REASON,
+    "revocation note": REVOCATION_NOTE,
 }
 TABLES = [
     "referrals_beneficiary",
@@ -48,6 +52,7 @@ TABLES = [
     "referrals_need",
     "referrals_referral",
     "referrals_referralevent",
+    "referrals_consent",
 ]
 
 
@@ -76,6 +81,13 @@ def case():
     referral = services.create_referral(
         need=assessment.needs.get(), service=service, user=caseworker, reason=REASON
     )
+    services.override_consent(
+        referral=referral,
+        user=user_with_role(Role.SUPERVISOR, agency),
+        fields=[ShareableField.NAME],
+        purpose="安排送餐服务",
+        reason=OVERRIDE_REASON,
+    )
     services.record_consent(
         referral=referral,
         user=caseworker,
@@ -88,6 +100,9 @@ def case():
     services.start_service(referral=referral, user=staff, note=EVENT_NOTE)
     services.complete_referral(referral=referral, user=staff, outcome="achieved", note=OUTCOME_NOTE)
     services.close_referral(referral=referral, user=caseworker, note=EVENT_NOTE)
+    services.revoke_consent(
+        consent=services.current_consent(referral), user=caseworker, note=REVOCATION_NOTE
+    )
     return Referral.objects.get(pk=referral.pk)
 
 
@@ -138,6 +153,9 @@ def test_the_services_still_read_back_what_was_written(case):
     assert case.reason == REASON
     assert case.need.notes == NEED_NOTES
     assert case.need.assessment.notes == ASSESSMENT_NOTES
+    consents = {c.method: c for c in case.consents.all()}
+    assert consents[Consent.Method.SUPERVISOR_OVERRIDE].override_reason == OVERRIDE_REASON
+    assert consents[Consent.Method.SIGNED_FORM].revocation_note == REVOCATION_NOTE
     assert case.outcome_note == OUTCOME_NOTE
     assert set(case.events.values_list("note", flat=True)) >= {EVENT_NOTE, OUTCOME_NOTE}
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from accounts.models import Organization, Role
 from core.errors import ApplicationError, InvalidTransition
@@ -486,6 +487,21 @@ def test_a_decline_needs_a_reason_code_and_returns_the_referral_with_it(cast):
     assert declined.decline_reason == "not_eligible"
     assert declined.returned_reason == "Person not eligible for this service"
     assert declined.events.last().reason_code == "not_eligible"
+
+
+def test_why_a_referral_came_back_is_written_in_the_readers_language(cast):
+    """A provider declining in English, a caseworker reading in Chinese: a code is kept,
+    not the mover's words."""
+    referral = referral_in(S.SENT, cast)
+    with translation.override("en"):
+        services.decline_referral(referral=referral, user=cast.staff, reason_code="out_of_area")
+
+    declined = fresh(referral)
+    assert declined.return_code == Referral.ReturnCode.DECLINED
+    with translation.override("zh-hans"):
+        assert declined.returned_reason == "不在本机构服务区域内"
+    with translation.override("en"):
+        assert declined.returned_reason == "Outside the area we serve"
 
 
 def test_a_failure_needs_a_reason_code(cast):

@@ -9,6 +9,8 @@ import time_machine
 from django.conf import settings
 
 from accounts.models import Role
+from core import calendar
+from core.models import AuditEvent, CalendarDay
 from referrals import selectors, services, tasks
 from referrals.models import Consent, Priority, Referral, ReferralEvent, ShareableField
 from tests.factories.accounts import AgencyFactory, user_with_role
@@ -135,6 +137,69 @@ def test_a_routine_referral_sent_at_the_weekend_starts_its_clock_on_monday(send_
     referral = send_at(sent)
 
     assert referral.due_at == at(WEDNESDAY, 0)
+
+
+def national_day_week() -> None:
+    """2026's National Day holiday as an administrator enters it from the State Council notice:
+    1–7 October off, Saturday 10 October a make-up working day."""
+    admin = user_with_role(Role.PLATFORM_ADMIN)
+    for day in range(1, 8):
+        calendar.save_calendar_day(
+            day=CalendarDay(
+                date=datetime.date(2026, 10, day),
+                kind=CalendarDay.Kind.HOLIDAY,
+                name_zh="国庆节",
+                name_en="National Day",
+            ),
+            actor=admin,
+        )
+    calendar.save_calendar_day(
+        day=CalendarDay(
+            date=datetime.date(2026, 10, 10),
+            kind=CalendarDay.Kind.WORKDAY,
+            name_zh="国庆节调休上班",
+            name_en="National Day make-up working day",
+        ),
+        actor=admin,
+    )
+
+
+def in_october(day: int, hour: int = 0) -> datetime.datetime:
+    return datetime.datetime(2026, 10, day, hour, tzinfo=SHANGHAI)
+
+
+def test_public_holidays_stop_the_routine_clock(send_at):
+    national_day_week()
+
+    referral = send_at(datetime.datetime(2026, 9, 30, 10, tzinfo=SHANGHAI))
+
+    # 14 hours on Wednesday 30 September, nothing from 1 to 7 October, then
+    # Thursday the 8th and Friday the 9th until 10:00.
+    assert referral.due_at == in_october(9, 10)
+
+
+def test_a_make_up_working_day_runs_the_routine_clock(send_at):
+    national_day_week()
+
+    referral = send_at(in_october(9, 10))
+
+    # Friday 10:00 to midnight, all of Saturday (a make-up day), Sunday off, Monday to 10:00.
+    assert referral.due_at == in_october(12, 10)
+
+
+def test_without_the_calendar_those_days_follow_the_weekday_pattern(send_at):
+    referral = send_at(in_october(9, 10))
+
+    assert referral.due_at == in_october(13, 10)
+
+
+def test_a_calendar_change_counts_at_once_and_is_audited(send_at):
+    before = send_at(in_october(9, 10))
+    national_day_week()
+    after = send_at(in_october(9, 10))
+
+    assert (before.due_at, after.due_at) == (in_october(13, 10), in_october(12, 10))
+    assert AuditEvent.objects.filter(action="calendar.day_saved").count() == 8
 
 
 def test_working_days_are_shanghai_days_not_utc_days(send_at):

@@ -459,10 +459,16 @@ class ServicePoint(models.Model):
             )
         ]
         indexes = [
+            # Which services of these categories have a point in the box?
             models.Index(
                 fields=["category", "latitude", "longitude", "service"],
                 name="service_point_near",
-            )
+            ),
+            # How far is this service's nearest point? Both read only the index.
+            models.Index(
+                fields=["service", "category", "latitude", "longitude"],
+                name="service_point_of_service",
+            ),
         ]
 
     def __str__(self):

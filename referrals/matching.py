@@ -66,6 +66,7 @@ from functools import reduce
 from operator import or_
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -128,6 +129,7 @@ class Match:
     score: float
     eligible: bool
     reasons: list[Reason] = field(default_factory=list)
+    points: dict[str, float] = field(default_factory=dict)  # component name -> points
     distance_km: float | None = None  # to the nearest site, when one is within MAX_DISTANCE_KM
     nearest_site: Site | None = None
     has_free_place: bool = False
@@ -318,7 +320,11 @@ class CategoryFit(Component):
         )
 
     def load(self, services, context):
-        # The categories are in the context already: only the links are read.
+        # For a category, the points say it all (specialist or generalist); for a
+        # group, the explanation names the categories offered: only the links are
+        # read, the categories are in the context already.
+        if not context.category.is_group:
+            return
         offered = _links(CategoryLink, "needcategory_id", services, context.category_ids)
         for service in services:
             service.matching_categories = sorted(
@@ -328,11 +334,11 @@ class CategoryFit(Component):
 
     def explain(self, match, context):
         category = context.category
-        offered = match.service.matching_categories
         if category.is_group:
+            offered = match.service.matching_categories
             names = [c.name for c in offered if c.pk != category.pk] or [category.name]
             return _("Offers %(categories)s") % {"categories": ", ".join(names)}
-        if any(c.pk == category.pk for c in offered):
+        if match.points[self.name] >= self.weight:
             return _("Offers %(category)s") % {"category": category.name}
         return _("Offers %(group)s in general, not %(category)s specifically") % {
             "group": category.parent.name,
@@ -603,14 +609,7 @@ def _load_sites_nearby(services: list[Service], context: MatchContext) -> None:
 
 def _context(beneficiary, category, now) -> MatchContext:
     if isinstance(category, str):
-        # The category, its categories (a group) or its group (a category), in one query.
-        found = list(
-            NeedCategory.objects.select_related("parent").filter(
-                Q(code=category)
-                | Q(parent__code=category)
-                | Q(pk__in=NeedCategory.objects.filter(code=category).values("parent_id"))
-            )
-        )
+        found = _category_family(category)
         category = next((c for c in found if c.code == category), None)
         if category is None:
             raise ApplicationError(
@@ -620,11 +619,7 @@ def _context(beneficiary, category, now) -> MatchContext:
             )
         related = found
     else:
-        related = list(
-            NeedCategory.objects.select_related("parent").filter(
-                Q(pk=category.pk) | Q(parent_id=category.pk) | Q(pk=category.parent_id)
-            )
-        )
+        related = _category_family(category.code)
     # A group's need: the group and its categories; a category's: itself and its group.
     categories = {
         c.pk: c
@@ -636,17 +631,7 @@ def _context(beneficiary, category, now) -> MatchContext:
     if not category.is_group and category.parent_id in categories:
         category.parent = categories[category.parent_id]
 
-    areas = []
-    if beneficiary.area_id is not None:
-        # Community → street → district → city → province: one query, whatever is cached.
-        area = (
-            Area.objects.select_related("parent__parent__parent__parent")
-            .filter(pk=beneficiary.area_id)
-            .first()
-        )
-        while area is not None:  # most specific first
-            areas.append(area)
-            area = area.parent
+    areas = _area_and_ancestors(beneficiary.area_id) if beneficiary.area_id else []
 
     point = None
     if beneficiary.latitude is not None and beneficiary.longitude is not None:
@@ -661,6 +646,43 @@ def _context(beneficiary, category, now) -> MatchContext:
         now=now,
         age=_age_on(beneficiary.birth_date, timezone.localdate(now)),
     )
+
+
+# Need categories and areas are reference data (data migrations, load_areas, the
+# rare admin correction): matching keeps what it read of them for a few minutes.
+REFERENCE_CACHE_SECONDS = 300
+
+
+def _category_family(code: str) -> list[NeedCategory]:
+    """The category of ``code``, its categories (a group) or its group (a category)."""
+    key = f"matching:categories:{code}"
+    found = cache.get(key)
+    if found is None:
+        found = list(
+            NeedCategory.objects.select_related("parent").filter(
+                Q(code=code)
+                | Q(parent__code=code)
+                | Q(pk__in=NeedCategory.objects.filter(code=code).values("parent_id"))
+            )
+        )
+        cache.set(key, found, REFERENCE_CACHE_SECONDS)
+    return found
+
+
+def _area_and_ancestors(area_id: int) -> list[Area]:
+    """Community → street → district → city → province, most specific first."""
+    key = f"matching:areas:{area_id}"
+    areas = cache.get(key)
+    if areas is None:
+        areas = []
+        area = (
+            Area.objects.select_related("parent__parent__parent__parent").filter(pk=area_id).first()
+        )
+        while area is not None:
+            areas.append(area)
+            area = area.parent
+        cache.set(key, areas, REFERENCE_CACHE_SECONDS)
+    return areas
 
 
 def _candidates(context: MatchContext) -> QuerySet[Service] | None:
@@ -784,6 +806,7 @@ def _match(service, ranked: Scored, context, rules, components) -> Match:
         provider=service.provider,
         score=round(ranked.score, 1),
         eligible=not failed,
+        points=dict(ranked.points),
         distance_km=round(nearest_km, 1) if nearest_km is not None else None,
         nearest_site=nearest_site,
         has_free_place=service.free_slots > 0,

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from core.errors import ApplicationError
@@ -456,9 +457,28 @@ def test_matching_runs_a_fixed_number_of_queries(count, xujiahui, xuhui, django_
     build_services(count, xuhui)
     beneficiary = person(xujiahui)
 
-    # categories, areas, the ranking, the services shown, then one query per prefetch
-    # (categories offered, areas covered, sites nearby)
-    with django_assert_num_queries(7):
+    # categories, areas, the ranking, the services shown, the areas they cover and their
+    # sites nearby (for a category, the points say whether a service is a specialist)
+    with django_assert_num_queries(6):
         matches = matches_for(beneficiary=beneficiary, category=ELDERLY_CARE, limit=count)
 
     assert len(matches) == count
+    # A whole group's explanation names the categories offered: one query more.
+    cache.clear()
+    with django_assert_num_queries(7):
+        matches = matches_for(beneficiary=beneficiary, category="social-services", limit=count)
+
+    assert len(matches) == count
+
+
+def test_categories_and_areas_are_read_once_for_a_while(xujiahui, xuhui, django_assert_num_queries):
+    """Reference data: the second match reads only the ranking and what it shows."""
+    build_services(3, xuhui)
+    beneficiary = person(xujiahui)
+    first = matches_for(beneficiary=beneficiary, category=ELDERLY_CARE)
+
+    with django_assert_num_queries(4):
+        again = matches_for(beneficiary=beneficiary, category=ELDERLY_CARE)
+
+    assert [m.service.pk for m in again] == [m.service.pk for m in first]
+    assert [m.reasons for m in again] == [m.reasons for m in first]

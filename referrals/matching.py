@@ -67,6 +67,7 @@ from operator import or_
 from typing import NamedTuple
 
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -761,7 +762,7 @@ def _best(candidates, context, rules, components, limit: int) -> list[Scored]:
         for rule in rules
         if (condition := rule.condition(context)) is not None
     }
-    rows = (
+    query = (
         candidates.annotate(
             **{f"points_{name}": expression for name, expression in points.items()},
             **{f"passes_{name}": expression for name, expression in verdicts.items()},
@@ -773,7 +774,14 @@ def _best(candidates, context, rules, components, limit: int) -> list[Scored]:
             *(f"points_{name}" for name in points),
             *(f"passes_{name}" for name in verdicts),
         )
+        .query
     )
+    # Read straight from the cursor: every value is turned into a float or a bool
+    # below, so Django's per-value converters (thousands of calls) are skipped.
+    sql, params = query.sql_with_params()
+    with connections[candidates.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     count = len(points)
     eligible, ineligible = [], []
     for row in rows:

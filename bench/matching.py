@@ -307,7 +307,7 @@ def build(service_count: int, shanghai_share: float) -> None:
     print(
         f"built {len(providers)} providers, {len(sites)} sites, {len(services)} services "
         f"({len(category_links)} category links, {len(area_links)} areas covered, "
-        f"{len(site_links)} service-site links, {points} service points) "
+        f"{len(site_links)} service-site links, {points} matching-index rows) "
         f"in {time.perf_counter() - started:.1f} s"
     )
 

@@ -117,13 +117,11 @@ class AuditsCaseNotes:
     """Each answer that shows case notes leaves a read in the audit log, one entry per
     person (``services.record_case_notes_read``): lists in one query, after paging.
 
-    ``case_notes(obj)`` gives ``(beneficiary, {field: shown?})`` for one object.
+    Each viewset using it defines ``case_notes(obj)``, giving ``(beneficiary,
+    {field: shown?})`` for one object (``(None, {})`` when it shows no notes).
     """
 
     case_notes_purpose = ""
-
-    def case_notes(self, obj) -> tuple:
-        raise NotImplementedError
 
     def audit_case_notes(self, objects) -> None:
         shown: dict = {}

@@ -1,12 +1,12 @@
 """Django admin for the official calendar (public holidays and make-up working days).
 
-Changes go through ``core.calendar``, so they are audited and the working-day
+Changes go through ``core.services``, so they are audited and the working-day
 clocks see them at once.
 """
 
 from django.contrib import admin
 
-from core import calendar
+from core import services
 from core.models import CalendarDay
 
 
@@ -18,11 +18,11 @@ class CalendarDayAdmin(admin.ModelAdmin):
     search_fields = ["name_zh", "name_en"]
 
     def save_model(self, request, obj, form, change):
-        calendar.save_calendar_day(day=obj, actor=request.user)
+        services.save_calendar_day(day=obj, actor=request.user)
 
     def delete_model(self, request, obj):
-        calendar.delete_calendar_day(day=obj, actor=request.user)
+        services.delete_calendar_day(day=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            calendar.delete_calendar_day(day=obj, actor=request.user)
+            services.delete_calendar_day(day=obj, actor=request.user)

@@ -3,14 +3,13 @@
 The exceptions are ``core.models.CalendarDay`` rows, entered from the State
 Council's yearly notice. They are few (about thirty a year) and read on every
 working-day computation, so they are kept in the cache for a few minutes and
-dropped from it whenever one is saved or deleted (``forget_calendar``).
+dropped from it whenever one is saved or deleted (``core.services``).
 """
 
 import datetime
 
 from django.core.cache import cache
 
-from core.audit import record_change
 from core.models import CalendarDay
 
 CACHE_KEY = "core:calendar-days"
@@ -38,24 +37,3 @@ def is_working_date(day: datetime.date, days: dict | None = None) -> bool:
     if kind == CalendarDay.Kind.WORKDAY:
         return True
     return day.weekday() < 5
-
-
-def save_calendar_day(*, day: CalendarDay, actor) -> CalendarDay:
-    """Create or change one day of the official calendar; clocks use it at once."""
-    day.full_clean()
-    day.save()
-    forget_calendar()
-    record_change(
-        action="calendar.day_saved",
-        actor=actor,
-        target=day,
-        details={"date": day.date.isoformat(), "kind": day.kind},
-    )
-    return day
-
-
-def delete_calendar_day(*, day: CalendarDay, actor) -> None:
-    details = {"date": day.date.isoformat(), "kind": day.kind}
-    day.delete()
-    forget_calendar()
-    record_change(action="calendar.day_deleted", actor=actor, details=details)

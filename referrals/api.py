@@ -142,9 +142,9 @@ class AuditsCaseNotes:
         return page
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        self.audit_case_notes([self.get_object()])
-        return response
+        instance = self.get_object()
+        self.audit_case_notes([instance])
+        return Response(self.get_serializer(instance).data)
 
 
 # --- beneficiaries ---------------------------------------------------------------

@@ -136,3 +136,13 @@ def test_the_providers_inbox_list_leaves_no_case_note_read(referral, caseworker)
 
     assert response.json()["results"][0]["status"] == Referral.Status.SENT
     assert case_note_reads() == []
+
+
+def test_an_assessment_read_through_the_api_is_audited_once(caseworker, referral):
+    assessment = referral.need.assessment
+
+    response = api(caseworker).get(reverse("api-assessments-detail", args=[assessment.uuid]))
+
+    assert response.json()["notes"] == assessment.notes
+    (read,) = case_note_reads()
+    assert read.details == {"fields": ["assessment_notes", "need_notes"]}

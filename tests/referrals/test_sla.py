@@ -9,7 +9,7 @@ import time_machine
 from django.conf import settings
 
 from accounts.models import Role
-from core import calendar
+from core import services as core_services
 from core.models import AuditEvent, CalendarDay
 from referrals import selectors, services, tasks
 from referrals.models import Consent, Priority, Referral, ReferralEvent, ShareableField
@@ -144,7 +144,7 @@ def national_day_week() -> None:
     1–7 October off, Saturday 10 October a make-up working day."""
     admin = user_with_role(Role.PLATFORM_ADMIN)
     for day in range(1, 8):
-        calendar.save_calendar_day(
+        core_services.save_calendar_day(
             day=CalendarDay(
                 date=datetime.date(2026, 10, day),
                 kind=CalendarDay.Kind.HOLIDAY,
@@ -153,7 +153,7 @@ def national_day_week() -> None:
             ),
             actor=admin,
         )
-    calendar.save_calendar_day(
+    core_services.save_calendar_day(
         day=CalendarDay(
             date=datetime.date(2026, 10, 10),
             kind=CalendarDay.Kind.WORKDAY,

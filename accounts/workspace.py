@@ -2,12 +2,15 @@
 
 Each app adds its actions to ``ACTIONS`` (roles, title, text, URL name). An
 action appears only to people holding one of its roles, and only when its
-page exists, so the workspace never links to a page that is not there.
+page exists, so the workspace never links to a page that is not there. An
+action may name a ``count`` function (dotted path, called with the user) whose
+number is shown on its card: what waits for the person there.
 """
 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +25,7 @@ class WorkspaceAction:
     text: Promise
     url_name: str = ""
     url: str = ""
+    count: str = ""  # dotted path of a function(user) -> int, shown on the card when > 0
 
     def href(self) -> str | None:
         if self.url:
@@ -30,6 +34,9 @@ class WorkspaceAction:
             return reverse(self.url_name)
         except NoReverseMatch:
             return None
+
+    def count_for(self, user) -> int:
+        return import_string(self.count)(user) if self.count else 0
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -174,6 +181,16 @@ ACTIONS: list[WorkspaceAction] = [
         ),
         url_name="marketplace:my_tenders",
     ),
+    WorkspaceAction(
+        roles=frozenset({Role.COMMISSIONER, Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF}),
+        title=_("Alerts"),
+        text=_(
+            "New tenders matching your services, answers to questions, bids to reconfirm, "
+            "award notices, and questions waiting for your answer."
+        ),
+        url_name="marketplace:alerts",
+        count="marketplace.selectors.unread_alert_count",
+    ),
     # cms: feedback and complaints from the public, routed to an agency
     WorkspaceAction(
         roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.COMMISSIONER}),
@@ -213,12 +230,13 @@ ROLE_DUTIES = {
 }
 
 
-def actions_for(user) -> list[tuple[WorkspaceAction, str]]:
+def actions_for(user) -> list[tuple[WorkspaceAction, str, int]]:
+    """``(action, URL, count)`` for each action the user's roles allow, in ``ACTIONS`` order."""
     held = roles_of(user)
     result = []
     for action in ACTIONS:
         if action.roles & held:
             href = action.href()
             if href:
-                result.append((action, href))
+                result.append((action, href, action.count_for(user)))
     return result

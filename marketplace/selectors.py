@@ -312,6 +312,13 @@ def alerts_for(user) -> QuerySet[Alert]:
     )
 
 
+def unread_alert_count(user) -> int:
+    """How many of the user's alerts are not read yet (one query)."""
+    if not user.is_authenticated:
+        return 0
+    return Alert.objects.filter(recipient=user, read_at=None).count()
+
+
 def tenders_managed_by(user) -> QuerySet[Tender]:
     """Tenders of the agencies where the user is a commissioner, finance officer or supervisor."""
     agencies = organizations_where(user, *BUDGET_VIEWER_ROLES)

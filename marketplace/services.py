@@ -24,6 +24,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -1480,6 +1481,7 @@ def _alert_commissioners_of_unanswered_questions(tender: Tender) -> None:
         users=list(selectors.agency_users(tender.lead_agency_id, Role.COMMISSIONER)),
         tender=tender,
         kind=Alert.Kind.UNANSWERED_QUESTIONS,
+        url=reverse("marketplace:tender_questions", args=[tender.uuid]),
         render=lambda: (
             _(
                 "The deadline for questions on tender %(reference)s has passed, but some "
@@ -1610,8 +1612,6 @@ def answer_question(*, clarification: Clarification, answer: str, actor: User, n
 
 def tender_url(tender: Tender) -> str:
     """The public page of a tender (under /tenders/, SPEC §6)."""
-    from django.urls import NoReverseMatch, reverse
-
     try:
         return reverse("marketplace:tender_detail", kwargs={"uuid": tender.uuid})
     except NoReverseMatch:
@@ -1625,11 +1625,13 @@ def _alert_users(
     kind: str,
     render: Callable[[], str],
     key: str = "",
+    url: str = "",
 ) -> list[User]:
     """Create the alert for each user who does not have it yet; return those newly alerted.
 
     The unique constraint makes a second run a no-op even when two runs race;
     callers that also e-mail hold the tender's row lock, so they e-mail once.
+    The alert links to ``url``, or to the tender's public page.
     """
     users = {user.pk: user for user in users}
     if not users:
@@ -1650,13 +1652,25 @@ def _alert_users(
                 key=key,
                 message_zh=message_zh,
                 message_en=message_en,
-                url=tender_url(tender),
+                url=url or tender_url(tender),
             )
             for user in new
         ],
         ignore_conflicts=True,
     )
     return new
+
+
+def mark_alerts_read(*, user: User, alert_ids: Iterable[int] | None = None, now=None) -> int:
+    """Mark the user's unread alerts read: those of ``alert_ids``, or all of them.
+
+    Returns how many were marked. Only the user's own alerts are touched, and one
+    already read keeps the moment it was first read.
+    """
+    alerts = Alert.objects.filter(recipient=user, read_at=None)
+    if alert_ids is not None:
+        alerts = alerts.filter(pk__in=list(alert_ids))
+    return alerts.update(read_at=now or timezone.now())
 
 
 @transaction.atomic

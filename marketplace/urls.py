@@ -6,7 +6,7 @@ API routes are in ``marketplace/api_urls.py``.
 from django.urls import path
 
 from marketplace import feeds
-from marketplace.views import awards, bidding, budgets, panel, public, tenders
+from marketplace.views import alerts, awards, bidding, budgets, panel, public, tenders
 
 app_name = "marketplace"
 
@@ -73,6 +73,10 @@ urlpatterns = [
         awards.resolve_complaint,
         name="resolve_complaint",
     ),
+    # alerts of the signed-in user (provider people, commissioners)
+    path("app/alerts/", alerts.alert_list, name="alerts"),
+    path("app/alerts/read/", alerts.alerts_mark_read, name="alerts_mark_read"),
+    path("app/alerts/<int:pk>/", alerts.alert_open, name="alert_open"),
     # the provider: alerts, bids, complaints
     path("app/my-tenders/", bidding.my_tenders, name="my_tenders"),
     path(

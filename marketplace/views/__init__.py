@@ -1,6 +1,7 @@
 """Marketplace pages: the public tender notices (``public``), the lead agency's budgets
 (``budgets``) and tenders (``tenders``), the provider's bids (``bidding``), the
-evaluation panel (``panel``) and awards (``awards``).
+evaluation panel (``panel``), awards (``awards``) and each person's tender alerts
+(``alerts``).
 
 Views parse input, call one service or selector and render. Every read of a
 bid goes through the sealing selectors of ``marketplace.selectors``: before

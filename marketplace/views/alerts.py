@@ -1,0 +1,70 @@
+"""The signed-in user's tender alerts: new matching tenders, answers, reconfirmations and
+award notices for provider people; unanswered questions for commissioners.
+
+Anyone signed in reads their own alerts only: another person's alert answers 404.
+Opening an alert marks it read and goes to what it is about; the rest can be
+marked read at once.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from core.permissions import login_required
+from marketplace import selectors, services
+from marketplace.views.common import workspace_trail
+
+ALERTS_PER_PAGE = 50
+
+
+@login_required
+def alert_list(request):
+    page = Paginator(selectors.alerts_for(request.user), ALERTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "marketplace/alerts.html",
+        {
+            "page_obj": page,
+            "alerts": page.object_list,
+            "unread": selectors.unread_alert_count(request.user),
+            "breadcrumbs": workspace_trail((_("Alerts"), "")),
+        },
+    )
+
+
+@login_required
+def alert_open(request, pk: int):
+    """Mark the alert read and go to its page (the alert list when it links nowhere)."""
+    alert = get_object_or_404(selectors.alerts_for(request.user), pk=pk)
+    services.mark_alerts_read(user=request.user, alert_ids=[alert.pk])
+    if alert.url and url_has_allowed_host_and_scheme(
+        alert.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(alert.url)
+    return redirect("marketplace:alerts")
+
+
+@login_required
+@require_POST
+def alerts_mark_read(request):
+    """Mark every unread alert of the user read, then go back where the button was."""
+    marked = services.mark_alerts_read(user=request.user)
+    if marked:
+        messages.success(
+            request,
+            ngettext("%(count)d alert marked as read.", "%(count)d alerts marked as read.", marked)
+            % {"count": marked},
+        )
+    else:
+        messages.info(request, _("There were no unread alerts."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect(reverse("marketplace:alerts"))

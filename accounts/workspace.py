@@ -10,8 +10,8 @@ number is shown on its card: what waits for the person there.
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.module_loading import import_string
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from marketplace.api import awards, bids, budgets, clarifications, tenders
+from marketplace.api import alerts, awards, bids, budgets, clarifications, tenders
 
 router = SimpleRouter()
 router.register("budgets", budgets.BudgetViewSet, basename="api-budgets")
@@ -14,5 +14,6 @@ router.register(
 router.register("bids", bids.BidViewSet, basename="api-bids")
 router.register("awards", awards.AwardViewSet, basename="api-awards")
 router.register("complaints", awards.ComplaintViewSet, basename="api-complaints")
+router.register("alerts", alerts.AlertViewSet, basename="api-alerts")
 
 urlpatterns = router.urls

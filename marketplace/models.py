@@ -1302,6 +1302,7 @@ class Alert(models.Model):
         AWARD_NOTICE = "award_notice", _("Award notice")
         BID_RECONFIRMATION = "bid_reconfirmation", _("Reconfirm your bid")
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),

@@ -76,7 +76,7 @@ urlpatterns = [
     # alerts of the signed-in user (provider people, commissioners)
     path("app/alerts/", alerts.alert_list, name="alerts"),
     path("app/alerts/read/", alerts.alerts_mark_read, name="alerts_mark_read"),
-    path("app/alerts/<int:pk>/", alerts.alert_open, name="alert_open"),
+    path("app/alerts/<uuid:uuid>/", alerts.alert_open, name="alert_open"),
     # the provider: alerts, bids, complaints
     path("app/my-tenders/", bidding.my_tenders, name="my_tenders"),
     path(

@@ -10,6 +10,8 @@ module                 routes
 ``bids``               ``/tenders/{id}/bids/``, ``/bids/``, ``/bids/{uuid}/``
 ``evaluation``         ``/tenders/{id}/panel/``, ``scores/``, ``moderation/``, ``results/``
 ``awards``             ``/tenders/{id}/awards/``, ``/awards/{uuid}/``, ``/complaints/{uuid}/``
+``alerts``             ``/alerts/`` (the caller's own), ``/alerts/{uuid}/read/``,
+                       ``/alerts/read-all/``
 =====================  ================================================================
 
 Who sees what follows SPEC §4 and the pages:

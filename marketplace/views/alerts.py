@@ -40,9 +40,9 @@ def alert_list(request):
 
 
 @login_required
-def alert_open(request, pk: int):
+def alert_open(request, uuid):
     """Mark the alert read and go to its page (the alert list when it links nowhere)."""
-    alert = get_object_or_404(selectors.alerts_for(request.user), pk=pk)
+    alert = get_object_or_404(selectors.alerts_for(request.user), uuid=uuid)
     services.mark_alerts_read(user=request.user, alert_ids=[alert.pk])
     if alert.url and url_has_allowed_host_and_scheme(
         alert.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

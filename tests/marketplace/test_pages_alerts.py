@@ -70,7 +70,7 @@ def test_the_alert_page_lists_the_person_s_own_alerts_unread_first(client_en, pr
     assert page.index(new.message_en) < page.index(old.message_en)
     assert colleague.message_en not in page
     assert "1 unread alert." in page
-    assert reverse("marketplace:alert_open", args=[new.pk]) in page
+    assert reverse("marketplace:alert_open", args=[new.uuid]) in page
 
 
 def test_opening_an_alert_marks_it_read_and_goes_to_its_page(client_en, reader):
@@ -80,7 +80,7 @@ def test_opening_an_alert_marks_it_read_and_goes_to_its_page(client_en, reader):
 
     moment = timezone.now().replace(microsecond=0)
     with time_machine.travel(moment, tick=False):
-        response = client_en.get(reverse("marketplace:alert_open", args=[alert.pk]))
+        response = client_en.get(reverse("marketplace:alert_open", args=[alert.uuid]))
 
     assert response.status_code == 302
     assert response["Location"] == alert.url
@@ -95,7 +95,7 @@ def test_opening_it_again_keeps_the_moment_it_was_first_read(client_en, reader):
     alert = alert_for(reader, read_at=first)
     client_en.force_login(reader)
 
-    client_en.get(reverse("marketplace:alert_open", args=[alert.pk]))
+    client_en.get(reverse("marketplace:alert_open", args=[alert.uuid]))
 
     alert.refresh_from_db()
     assert alert.read_at == first
@@ -105,7 +105,7 @@ def test_someone_else_s_alert_answers_404_and_stays_unread(client_en, provider, 
     alert = alert_for(provider_staff_of(provider))
     client_en.force_login(reader)
 
-    assert client_en.get(reverse("marketplace:alert_open", args=[alert.pk])).status_code == 404
+    assert client_en.get(reverse("marketplace:alert_open", args=[alert.uuid])).status_code == 404
     alert.refresh_from_db()
     assert alert.read_at is None
 
@@ -114,7 +114,7 @@ def test_an_alert_never_sends_the_reader_to_another_site(client_en, reader):
     alert = alert_for(reader, url="https://evil.example/phish")
     client_en.force_login(reader)
 
-    response = client_en.get(reverse("marketplace:alert_open", args=[alert.pk]))
+    response = client_en.get(reverse("marketplace:alert_open", args=[alert.uuid]))
 
     assert response["Location"] == reverse("marketplace:alerts")
 
@@ -202,7 +202,7 @@ def test_a_commissioner_reads_the_unanswered_questions_alert_and_reaches_the_que
 
     workspace = text(client_en.get(reverse("accounts:workspace")))
     page = text(client_en.get(reverse("marketplace:alerts")))
-    opened = client_en.get(reverse("marketplace:alert_open", args=[alert.pk]))
+    opened = client_en.get(reverse("marketplace:alert_open", args=[alert.uuid]))
 
     assert "1 new" in workspace
     assert tender.reference in page

@@ -3,8 +3,9 @@
 Each app adds its actions to ``ACTIONS`` (roles, title, text, URL name). An
 action appears only to people holding one of its roles, and only when its
 page exists, so the workspace never links to a page that is not there. An
-action may name a ``count`` function (dotted path, called with the user) whose
-number is shown on its card: what waits for the person there.
+action may name a ``count`` function (dotted path, called with the user, one
+query) whose number is shown on its card in the words of ``count_label``: what
+waits for the person there.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import Role
 from accounts.rules import roles_of
@@ -26,6 +28,7 @@ class WorkspaceAction:
     url_name: str = ""
     url: str = ""
     count: str = ""  # dotted path of a function(user) -> int, shown on the card when > 0
+    count_label: Promise | None = None  # ngettext_lazy(…, "count"): the count in words
 
     def href(self) -> str | None:
         if self.url:
@@ -35,8 +38,12 @@ class WorkspaceAction:
         except NoReverseMatch:
             return None
 
-    def count_for(self, user) -> int:
-        return import_string(self.count)(user) if self.count else 0
+    def badge_for(self, user) -> str:
+        """What waits for ``user`` on the action's page, in words ("3 overdue"), or ""."""
+        count = import_string(self.count)(user) if self.count else 0
+        if not count:
+            return ""
+        return str(self.count_label % {"count": count})
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -113,6 +120,10 @@ ACTIONS: list[WorkspaceAction] = [
             "answer, and outcomes to confirm."
         ),
         url_name="referrals:referral_list",
+        count="referrals.selectors.returned_count",
+        count_label=ngettext_lazy(
+            "%(count)d came back to you", "%(count)d came back to you", "count"
+        ),
     ),
     WorkspaceAction(
         roles=frozenset({Role.SUPERVISOR}),
@@ -122,6 +133,8 @@ ACTIONS: list[WorkspaceAction] = [
             "with who to call."
         ),
         url_name="referrals:overdue",
+        count="referrals.selectors.overdue_count",
+        count_label=ngettext_lazy("%(count)d overdue", "%(count)d overdue", "count"),
     ),
     WorkspaceAction(
         roles=frozenset({Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF}),
@@ -131,6 +144,8 @@ ACTIONS: list[WorkspaceAction] = [
             "the service starts and how it ended."
         ),
         url_name="referrals:inbox",
+        count="referrals.selectors.awaiting_answer_count",
+        count_label=ngettext_lazy("%(count)d to answer", "%(count)d to answer", "count"),
     ),
     # marketplace: pooled budgets, tenders, bids and evaluation panels
     WorkspaceAction(
@@ -190,6 +205,7 @@ ACTIONS: list[WorkspaceAction] = [
         ),
         url_name="marketplace:alerts",
         count="marketplace.selectors.unread_alert_count",
+        count_label=ngettext_lazy("%(count)d new alert", "%(count)d new alerts", "count"),
     ),
     # cms: feedback and complaints from the public, routed to an agency
     WorkspaceAction(
@@ -230,13 +246,13 @@ ROLE_DUTIES = {
 }
 
 
-def actions_for(user) -> list[tuple[WorkspaceAction, str, int]]:
-    """``(action, URL, count)`` for each action the user's roles allow, in ``ACTIONS`` order."""
+def actions_for(user) -> list[tuple[WorkspaceAction, str, str]]:
+    """``(action, URL, badge)`` for each action the user's roles allow, in ``ACTIONS`` order."""
     held = roles_of(user)
     result = []
     for action in ACTIONS:
         if action.roles & held:
             href = action.href()
             if href:
-                result.append((action, href, action.count_for(user)))
+                result.append((action, href, action.badge_for(user)))
     return result

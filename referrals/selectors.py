@@ -234,6 +234,21 @@ def overdue_referrals(user, now=None) -> QuerySet[Referral]:
     )
 
 
+def returned_count(user) -> int:
+    """How many referrals came back to the user's agencies and wait for a next step."""
+    return returned_to(user).count()
+
+
+def overdue_count(user) -> int:
+    """How many referrals of the supervisor's agencies are overdue (``overdue_referrals``)."""
+    return overdue_referrals(user).count()
+
+
+def awaiting_answer_count(user) -> int:
+    """How many referrals wait for an answer from the user's providers."""
+    return inbox_for(user).filter(status__in=list(AWAITING_ANSWER)).count()
+
+
 def referral_counts_for_provider(user) -> dict[str, int]:
     """How many referrals of each status the user's providers have (for the inbox tabs)."""
     rows = (

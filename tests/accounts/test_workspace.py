@@ -83,3 +83,56 @@ def test_bad_date_range_gets_a_field_error(client):
         HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
     assert "The end date must be on or after the start date." in page
+
+
+# --- what waits for each person, counted on the cards -------------------------------------
+
+
+def _referral(agency, provider, **values):
+    from tests.factories.providers import ServiceFactory
+    from tests.factories.referrals import BeneficiaryFactory, NeedFactory, ReferralFactory
+
+    return ReferralFactory(
+        need=NeedFactory(assessment__beneficiary=BeneficiaryFactory(agency=agency)),
+        service=ServiceFactory(provider=provider),
+        **values,
+    )
+
+
+def _badges(client, user) -> list[str]:
+    """The counts on the user's workspace cards, as shown."""
+    import re
+
+    client.force_login(user)
+    page = client.get(reverse("accounts:workspace"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    return re.findall(r'<span class="status-badge[^"]*">([^<]+)</span>', page)
+
+
+def test_the_cards_count_what_waits_for_each_person(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from referrals.models import Referral
+    from tests.factories.providers import VerifiedProviderFactory, provider_staff_of
+
+    agency, provider = AgencyFactory(), VerifiedProviderFactory()
+    now = timezone.now()
+    for _ in range(2):  # sent, not yet answered, one of them overdue below
+        _referral(agency, provider, status=Referral.Status.SENT, due_at=now + timedelta(hours=4))
+    _referral(agency, provider, status=Referral.Status.SENT, due_at=now - timedelta(hours=1))
+    _referral(agency, provider, status=Referral.Status.DECLINED, status_changed_at=now)
+    _referral(agency, provider, status=Referral.Status.ACCEPTED)
+    _referral(AgencyFactory(), VerifiedProviderFactory(), status=Referral.Status.DECLINED)
+
+    staff = _badges(client, provider_staff_of(provider))
+    caseworker = _badges(client, user_with_role(Role.CASEWORKER, agency))
+    supervisor = _badges(client, user_with_role(Role.SUPERVISOR, agency))
+
+    assert staff == ["3 to answer"]
+    assert caseworker == ["1 came back to you"]
+    assert supervisor == ["1 came back to you", "1 overdue"]
+
+
+def test_a_card_shows_no_count_when_nothing_waits(client):
+    assert _badges(client, user_with_role(Role.CASEWORKER)) == []

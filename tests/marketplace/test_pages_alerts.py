@@ -188,7 +188,7 @@ def test_the_workspace_counts_new_alerts_on_the_alerts_card(client_en, reader):
     page = text(client_en.get(reverse("accounts:workspace")))
 
     assert reverse("marketplace:alerts") in page
-    assert "3 new" in page
+    assert "3 new alerts" in page
 
 
 def test_a_commissioner_reads_the_unanswered_questions_alert_and_reaches_the_questions(client_en):
@@ -204,7 +204,7 @@ def test_a_commissioner_reads_the_unanswered_questions_alert_and_reaches_the_que
     page = text(client_en.get(reverse("marketplace:alerts")))
     opened = client_en.get(reverse("marketplace:alert_open", args=[alert.uuid]))
 
-    assert "1 new" in workspace
+    assert "1 new alert" in workspace
     assert tender.reference in page
     assert opened["Location"] == reverse("marketplace:tender_questions", args=[tender.uuid])
     assert client_en.get(opened["Location"]).status_code == 200

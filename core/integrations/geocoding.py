@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 # pasted text, and cpca's cost grows with it.
 MAX_ADDRESS_LENGTH = 200
 NOMINATIM_TIMEOUT_SECONDS = 5
+# Decimal places kept of a point found by Nominatim: 0.001° is about 100 m.
+STORED_POINT_DECIMALS = 3
 USER_AGENT = "socialcommissioning-geocoder/1.0"
 
 # Street names are matched with and without these endings ("塘桥街道" and "塘桥").
@@ -210,17 +212,23 @@ class NominatimGeocoder:
             return offline
         try:
             location = self.client.geocode(text, exactly_one=True, country_codes="cn")
-        except (GeopyError, OSError, ValueError):
+        except (GeopyError, OSError, ValueError) as error:
             # The server is down or answered nonsense: the district is still worth having.
-            logger.warning("Nominatim geocoding failed; using the offline result", exc_info=True)
+            # Only the kind of error is logged: geopy's messages quote the request URL,
+            # which holds the person's address.
+            logger.warning(
+                "Nominatim geocoding failed (%s); using the offline result", type(error).__name__
+            )
             return offline
         if location is None:
             return offline
+        # The point is stored in plain columns (distances are computed on it): rounded
+        # to about 100 m, it places the person in their block, not at their door.
         return GeocodeResult(
             found=True,
             area=offline.area,
-            latitude=_decimal(location.latitude),
-            longitude=_decimal(location.longitude),
+            latitude=_decimal(location.latitude, places=STORED_POINT_DECIMALS),
+            longitude=_decimal(location.longitude, places=STORED_POINT_DECIMALS),
             precision=Precision.STREET,
         )
 
@@ -253,10 +261,11 @@ def _parse_with_cpca(text: str, *, preferred: dict[str, str]) -> tuple[str | Non
         row = cpca.transform([text], umap=preferred).iloc[0]
         adcode = row["adcode"]
         rest = row["地址"]
-    except Exception:
+    except Exception as error:
         # cpca is third-party code fed with user input: a failure there is a
-        # "not found" for the person, and a log entry for us.
-        logger.exception("cpca could not parse an address")
+        # "not found" for the person, and a log entry for us — the kind of error
+        # only, since its message may quote the address.
+        logger.error("cpca could not parse an address (%s)", type(error).__name__)
         return None, ""
     if not isinstance(adcode, str) or not adcode.isdigit():
         return None, ""
@@ -307,5 +316,5 @@ def _centroid(area: Area) -> tuple[Decimal, Decimal] | None:
     return None
 
 
-def _decimal(value: float) -> Decimal:
-    return Decimal(str(round(value, 6)))
+def _decimal(value: float, places: int = 6) -> Decimal:
+    return Decimal(str(round(value, places)))

@@ -179,8 +179,28 @@ def test_nominatim_point_comes_with_the_offline_area(loaded_areas, monkeypatch):
 
     assert result.found
     assert result.precision == Precision.STREET
-    assert result.point == (Decimal("31.214567"), Decimal("121.520123"))
+    # Kept to about 100 m: the point is stored in plain columns.
+    assert result.point == (Decimal("31.215"), Decimal("121.52"))
     assert result.area.code == "310115008000"
+
+
+@override_settings(GEOCODER="nominatim", NOMINATIM_URL="http://127.0.0.1:9")
+def test_a_failing_nominatim_never_writes_the_address_to_the_log(
+    loaded_areas, monkeypatch, caplog
+):
+    from geopy.exc import GeocoderServiceError
+
+    def refuse(self, query, *args, **kwargs):
+        # geopy's own messages quote the URL, and so the address.
+        raise GeocoderServiceError(f"HTTP Error 502 for /search?q={query}")
+
+    monkeypatch.setattr(geocoding.Nominatim, "geocode", refuse)
+
+    result = geocode("上海市浦东新区塘桥街道蓝村路1号")
+
+    assert result.found
+    assert "GeocoderServiceError" in caplog.text
+    assert "蓝村路" not in caplog.text
 
 
 @override_settings(GEOCODER="nominatim", NOMINATIM_URL="http://127.0.0.1:9")

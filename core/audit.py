@@ -69,9 +69,14 @@ def record_change(
 
 
 def record_read(
-    *, action: str, actor, organization=None, target=None, purpose: str, fields=()
+    *, action: str, actor, organization=None, target=None, purpose: str, fields=(), details=None
 ) -> AuditEvent:
-    """Record that ``actor`` saw personal data of ``target`` (which fields, for what purpose)."""
+    """Record that ``actor`` saw personal data of ``target`` (which fields, for what purpose).
+
+    ``organization`` is the one whose people's data was read (the owning agency,
+    whose supervisors see the entry); ``details`` may add context such as the
+    reader's provider, never the values read.
+    """
     return _write(
         kind=AuditEvent.Kind.READ,
         action=action,
@@ -79,7 +84,7 @@ def record_read(
         organization=organization,
         target=target,
         purpose=purpose,
-        details={"fields": sorted(fields)},
+        details={**(details or {}), "fields": sorted(fields)},
     )
 
 

@@ -1,6 +1,9 @@
-"""Middleware that records the acting user and client address for the audit log."""
+"""Middleware that records the acting user and client address for the audit log, and keeps
+what a signed-in person was shown out of every cache."""
 
 import uuid
+
+from django.utils.cache import add_never_cache_headers
 
 from core import request_context
 
@@ -31,3 +34,23 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             request_context.reset(token)
+
+
+class PrivateResponsesMiddleware:
+    """A response to a request that carried credentials (a session or an API token) is
+    for that person only: no browser, proxy or shared cache may keep it. Pages and API
+    answers may hold personal data, and a shared cache would hand it to the next caller.
+    A view that set its own ``Cache-Control`` keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if (signed_in or "HTTP_AUTHORIZATION" in request.META) and not response.has_header(
+            "Cache-Control"
+        ):
+            add_never_cache_headers(response)
+        return response

@@ -1109,13 +1109,16 @@ def read_shared_fields(*, user, referral: Referral, purpose: str) -> dict:
             }
         else:
             shared[field_name] = getattr(beneficiary, field_name)
+    # Filed under the agency that holds the case, so that its supervisors see which
+    # provider's people read what; the provider is named in the details.
     record_read(
         action="referral.shared_data_read",
         actor=user,
-        organization=referral.provider.organization,
+        organization=referral.agency_id,
         target=beneficiary,
         purpose=(purpose or "").strip() or consent.purpose,
         fields=tuple(consent.fields),
+        details={"provider": str(referral.provider.uuid)},
     )
     return shared
 

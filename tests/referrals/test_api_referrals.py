@@ -394,7 +394,8 @@ def test_after_accepting_the_provider_sees_exactly_the_consented_fields(staff, n
     read = AuditEvent.objects.get(action="referral.shared_data_read")
     assert read.actor == staff
     assert read.purpose == "Arrange home care"
-    assert read.details == {"fields": ["name", "situation"]}
+    assert read.details == {"fields": ["name", "situation"], "provider": str(service.provider.uuid)}
+    assert read.organization == need.assessment.beneficiary.agency
 
 
 def test_the_provider_list_never_carries_shared_data(staff, need, service):

@@ -304,7 +304,8 @@ def test_after_accepting_the_provider_sees_exactly_the_consented_fields(as_staff
     event = AuditEvent.objects.filter(action="referral.shared_data_read").latest("pk")
     assert event.actor == staff
     assert event.purpose == "Deliver the referred service"
-    assert event.details == {"fields": ["name", "phone"]}
+    assert event.details == {"fields": ["name", "phone"], "provider": str(referral.provider.uuid)}
+    assert event.organization == referral.agency
 
 
 def test_a_consent_to_share_the_situation_shows_the_reason_and_notes(

@@ -262,12 +262,26 @@ def test_each_read_that_shows_data_is_audited_with_purpose_and_field_names(make_
     first, second = reads()
     assert first.kind == AuditEvent.Kind.READ
     assert first.actor == staff
-    assert first.organization == referral.provider.organization
+    # Filed under the agency holding the case, naming the provider whose staff read it.
+    assert first.organization == referral.agency
     assert first.object_id == str(referral.beneficiary.uuid)
     assert first.purpose == "电话预约首次上门"
-    assert first.details == {"fields": ["name", "phone"]}
+    assert first.details == {"fields": ["name", "phone"], "provider": str(referral.provider.uuid)}
     # Without a purpose of its own, the read is recorded under the consent's purpose.
     assert second.purpose == PURPOSE
+
+
+def test_the_agency_s_supervisors_see_what_the_provider_read(make_referral, staff):
+    from accounts.selectors import audit_events_visible_to
+
+    referral, _consent = make_referral([ShareableField.NAME])
+    services.accept_referral(referral=referral, user=staff)
+    shared(referral, staff)
+    supervisor = user_with_role(Role.SUPERVISOR, referral.agency)
+    elsewhere = user_with_role(Role.SUPERVISOR, AgencyFactory())
+
+    assert reads()[0] in audit_events_visible_to(supervisor)
+    assert reads()[0] not in audit_events_visible_to(elsewhere)
 
 
 def test_the_audit_trail_never_holds_the_values_shown(make_referral, staff, caseworker):

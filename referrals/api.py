@@ -41,6 +41,7 @@ from rest_framework.response import Response
 
 from accounts.models import Organization, Role
 from accounts.rules import organizations_where
+from core.blind_index import blind_index
 from places import selectors as place_selectors
 from providers import selectors as provider_selectors
 from referrals import filters, selectors, services
@@ -58,6 +59,7 @@ from referrals.models import (
     ShareableField,
     UnmetNeed,
 )
+from referrals.validators import validate_id_number
 from taxonomy import selectors as taxonomy_selectors
 
 # Objects are addressed by UUID; anything else is not a route at all (404).
@@ -266,6 +268,18 @@ class BeneficiaryInputSerializer(BeneficiaryChangeSerializer):
     )
 
 
+class FindByIdNumberSerializer(serializers.Serializer):
+    id_number = serializers.CharField(
+        max_length=40,
+        validators=[validate_id_number],
+        help_text=_("18-character ID number (GB 11643) of the person to find"),
+    )
+
+
+class FoundBeneficiariesSerializer(serializers.Serializer):
+    results = BeneficiarySummarySerializer(many=True)
+
+
 class PersonalDataRequestSerializer(serializers.Serializer):
     purpose = serializers.CharField(
         max_length=200, help_text=_("Why you need the data; recorded in the audit log")
@@ -307,7 +321,8 @@ class PersonalDataResponseSerializer(serializers.Serializer):
 class BeneficiaryViewSet(
     UUIDLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """People recorded by your agency. Find one by ID number with ``?id_number=…``.
+    """People recorded by your agency. Find one by ID number with ``POST …/find/``: an ID
+    number is sent in a request body, never in a URL, where logs would keep it.
 
     Caseworkers record (POST) and correct (PATCH); supervisors read. The list
     and the record never show personal data; ask for it with a purpose through
@@ -324,13 +339,41 @@ class BeneficiaryViewSet(
         queryset = selectors.beneficiaries_visible_to(self.request.user).order_by(
             "-created_at", "-pk"
         )
-        if self.action in ("list", "retrieve"):
+        if self.action in ("list", "retrieve", "find"):
             # Nothing encrypted is even fetched, let alone decrypted.
             queryset = queryset.defer(*selectors.PERSONAL_FIELDS)
         return queryset
 
     def get_serializer_class(self):
         return BeneficiarySummarySerializer if self.action == "list" else BeneficiarySerializer
+
+    def list(self, request, *args, **kwargs):
+        if "id_number" in request.query_params:
+            # Refused rather than ignored: the full list instead of one person would
+            # mislead, and the number must not travel in URLs (access logs keep them).
+            raise serializers.ValidationError(
+                {
+                    "id_number": [
+                        _(
+                            "Send the ID number in the body of POST /api/v1/beneficiaries/find/, "
+                            "never in a web address."
+                        )
+                    ]
+                }
+            )
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=FindByIdNumberSerializer, responses=FoundBeneficiariesSerializer)
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def find(self, request, *args, **kwargs):
+        """The people of your agencies with this ID number, matched through its blind index
+        (none, or one per agency you work for)."""
+        serializer = FindByIdNumberSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        found = self.get_queryset().filter(
+            id_number_index=blind_index(serializer.validated_data["id_number"])
+        )
+        return Response({"results": BeneficiarySummarySerializer(found, many=True).data})
 
     def create(self, request, *args, **kwargs):
         serializer = BeneficiaryInputSerializer(data=request.data)

@@ -1,16 +1,14 @@
 """Query-string filters of the referrals API (``?status=sent&category=social-services``).
 
 Each filter narrows a queryset a selector has already scoped to the user; none
-widens it. A person is found by ID number only through its blind index: the
-number typed is checked (GB 11643), hashed with the server's key and compared
-with the stored index, so no encrypted column is ever searched or decrypted.
+widens it. There is no ID-number filter: a query string ends up in access logs,
+so a person is found by ID number with ``POST /api/v1/beneficiaries/find/``.
 """
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.blind_index import blind_index
 from referrals.models import (
     AssistanceStatus,
     Beneficiary,
@@ -20,7 +18,6 @@ from referrals.models import (
     Referral,
     UnmetNeed,
 )
-from referrals.validators import validate_id_number
 
 
 def _in_category(prefix: str, code: str) -> Q:
@@ -29,11 +26,6 @@ def _in_category(prefix: str, code: str) -> Q:
 
 
 class BeneficiaryFilter(django_filters.FilterSet):
-    id_number = django_filters.CharFilter(
-        method="filter_id_number",
-        validators=[validate_id_number],
-        label=_("ID number (18 characters): finds the person in your agency's records"),
-    )
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"))
     assistance_status = django_filters.ChoiceFilter(
         choices=AssistanceStatus.choices,
@@ -48,10 +40,7 @@ class BeneficiaryFilter(django_filters.FilterSet):
 
     class Meta:
         model = Beneficiary
-        fields = ["id_number", "gender", "assistance_status", "area"]
-
-    def filter_id_number(self, queryset, name, value):
-        return queryset.filter(id_number_index=blind_index(value))
+        fields = ["gender", "assistance_status", "area"]
 
     def filter_assistance_status(self, queryset, name, value):
         # JSON containment is not available on SQLite; the list is short, so a

@@ -304,22 +304,35 @@ def test_a_person_is_found_by_id_number_through_the_blind_index(caseworker, pers
     BeneficiaryFactory(agency=agency)  # someone else of the same agency
     BeneficiaryFactory(id_number=WOMAN_1948)  # the same person, known to another agency
     api = client_for(caseworker)
-    url = reverse("api-beneficiaries-list")
+    url = reverse("api-beneficiaries-find")
 
-    typed_loosely = api.get(url, {"id_number": " " + WOMAN_1948.lower().replace("x", "X") + " "})
-    unknown = api.get(url, {"id_number": id_number(sequence=30)})
+    typed_loosely = api.post(
+        url, {"id_number": " " + WOMAN_1948.lower().replace("x", "X") + " "}, format="json"
+    )
+    unknown = api.post(url, {"id_number": id_number(sequence=30)}, format="json")
 
+    assert typed_loosely.status_code == 200
     assert [row["uuid"] for row in typed_loosely.json()["results"]] == [str(person.uuid)]
     assert unknown.json()["results"] == []
+    assert_no_personal_values(typed_loosely)
 
 
 def test_searching_with_an_invalid_id_number_is_a_field_error(caseworker, person):
-    response = client_for(caseworker).get(
-        reverse("api-beneficiaries-list"), {"id_number": WOMAN_1948[:17] + "0"}
+    response = client_for(caseworker).post(
+        reverse("api-beneficiaries-find"), {"id_number": WOMAN_1948[:17] + "0"}, format="json"
     )
 
     assert response.status_code == 400
     assert "does not match" in response.json()["errors"]["id_number"][0]
+
+
+def test_an_id_number_in_the_web_address_is_refused(caseworker, person):
+    response = client_for(caseworker).get(
+        reverse("api-beneficiaries-list"), {"id_number": WOMAN_1948}
+    )
+
+    assert response.status_code == 400
+    assert "find/" in response.json()["errors"]["id_number"][0]
 
 
 def test_beneficiary_list_runs_a_fixed_number_of_queries(caseworker, agency):

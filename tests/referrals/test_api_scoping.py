@@ -191,7 +191,7 @@ def test_an_outsider_sees_nothing_of_the_case_in_any_list(case, kind):
         response = api.get(reverse(route))
         assert response.status_code == 200, route
         assert response.json()["results"] == [], route
-    found = api.get(reverse("api-beneficiaries-list"), {"id_number": ID_NUMBER})
+    found = api.post(reverse("api-beneficiaries-find"), {"id_number": ID_NUMBER}, format="json")
     assert found.json()["results"] == []
 
 

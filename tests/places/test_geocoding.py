@@ -185,9 +185,7 @@ def test_nominatim_point_comes_with_the_offline_area(loaded_areas, monkeypatch):
 
 
 @override_settings(GEOCODER="nominatim", NOMINATIM_URL="http://127.0.0.1:9")
-def test_a_failing_nominatim_never_writes_the_address_to_the_log(
-    loaded_areas, monkeypatch, caplog
-):
+def test_a_failing_nominatim_never_writes_the_address_to_the_log(loaded_areas, monkeypatch, caplog):
     from geopy.exc import GeocoderServiceError
 
     def refuse(self, query, *args, **kwargs):

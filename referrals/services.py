@@ -704,19 +704,35 @@ def override_consent(
 
 @transaction.atomic
 def revoke_consent(*, consent: Consent, user, note: str = "") -> Consent:
-    """The person withdraws consent: the provider stops seeing the fields at once."""
+    """The person withdraws consent: the provider stops seeing the fields at once.
+
+    A person withdraws their consent, not one version of it: every consent still
+    in force for the referral's provider ends with it, so that an older, broader
+    consent does not come back into force when a newer one is revoked.
+    """
     _check(user, "referrals.manage_referral", consent.referral)
     if consent.revoked_at is not None:
         return consent
-    consent.revoked_at = timezone.now()
-    consent.revoked_by = user
-    consent.revocation_note = (note or "").strip()[:300]
-    consent.save(update_fields=["revoked_at", "revoked_by", "revocation_note", "updated_at"])
+    now = timezone.now()
+    note = (note or "").strip()[:300]
+    in_force = [
+        other
+        for other in Consent.objects.select_for_update().filter(
+            referral_id=consent.referral_id, provider_id=consent.provider_id, revoked_at=None
+        )
+        if other.pk != consent.pk and other.is_valid(now)
+    ]
+    for revoked in (consent, *in_force):
+        revoked.revoked_at = now
+        revoked.revoked_by = user
+        revoked.revocation_note = note
+        revoked.save(update_fields=["revoked_at", "revoked_by", "revocation_note", "updated_at"])
     record_change(
         action="referral.consent_revoked",
         actor=user,
         organization=consent.referral.agency,
         target=consent.referral,
+        details={"consents": 1 + len(in_force)},
     )
     return consent
 

@@ -16,7 +16,7 @@ from referrals import services
 from referrals.models import Consent, Referral, ShareableField
 from tests.factories.accounts import AgencyFactory, user_with_role
 from tests.factories.providers import ServiceFactory
-from tests.factories.referrals import ConsentFactory, NeedFactory
+from tests.factories.referrals import ConsentFactory, NeedFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,12 +107,27 @@ def test_a_consent_may_share_no_personal_field_at_all(draft, caseworker):
 
 
 def test_the_newest_consent_in_force_is_the_one_that_counts(draft, caseworker):
-    older = consent(draft, caseworker, fields=[ShareableField.NAME])
+    consent(draft, caseworker, fields=[ShareableField.NAME, ShareableField.PHONE])
     newer = consent(draft, caseworker, fields=[ShareableField.PHONE])
 
     assert services.current_consent(draft) == newer
-    services.revoke_consent(consent=newer, user=caseworker)
-    assert services.current_consent(draft) == older
+
+
+def test_revoking_withdraws_the_person_s_consent_not_just_its_newest_version(draft, caseworker):
+    broader = consent(draft, caseworker, fields=[ShareableField.NAME, ShareableField.PHONE])
+    narrower = consent(draft, caseworker, fields=[ShareableField.PHONE])
+    elsewhere = ConsentFactory(referral=ReferralFactory(), fields=[ShareableField.NAME])
+
+    services.revoke_consent(consent=narrower, user=caseworker, note="本人电话撤回")
+
+    assert services.current_consent(draft) is None
+    broader.refresh_from_db()
+    assert broader.revoked_at is not None
+    assert broader.revocation_note == "本人电话撤回"
+    elsewhere.refresh_from_db()
+    assert elsewhere.revoked_at is None
+    event = AuditEvent.objects.get(action="referral.consent_revoked")
+    assert event.details == {"consents": 2}
 
 
 def test_consent_says_what_is_shared_for_what_purpose_and_how_it_was_given(draft, caseworker):

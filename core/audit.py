@@ -13,8 +13,13 @@ from core.models import AuditEvent
 
 
 def _object_fields(target) -> dict:
+    """``target``: a model instance, a ``(model label, id)`` pair for an object not
+    loaded, or a name."""
     if target is None:
         return {}
+    if isinstance(target, tuple):
+        object_type, object_id = target
+        return {"object_type": object_type, "object_id": str(object_id)}
     if isinstance(target, models.Model):
         ident = getattr(target, "uuid", None) or getattr(target, "reference", None) or target.pk
         return {

@@ -130,6 +130,18 @@ def known_elsewhere(*, id_number_index: str, exclude_agency) -> list[KnownElsewh
     ]
 
 
+def records_elsewhere(*, id_number_index: str, exclude_agency) -> list[tuple[int, str]]:
+    """``(agency id, record uuid)`` of the other agencies' records with this blind index:
+    for their audit logs, never for the caseworker's eyes."""
+    rows = (
+        Beneficiary.objects.filter(id_number_index=id_number_index)
+        .exclude(agency=exclude_agency)
+        .order_by("agency_id", "pk")
+        .values_list("agency_id", "uuid")
+    )
+    return [(agency_id, str(uuid)) for agency_id, uuid in rows]
+
+
 # --- referrals -----------------------------------------------------------------
 
 PROVIDER_ROLES = (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF)

@@ -44,7 +44,12 @@ from referrals.models import (
     ShareableField,
     UnmetNeed,
 )
-from referrals.selectors import PERSONAL_FIELDS, KnownElsewhere, known_elsewhere
+from referrals.selectors import (
+    PERSONAL_FIELDS,
+    KnownElsewhere,
+    known_elsewhere,
+    records_elsewhere,
+)
 from referrals.validators import IdNumber, parse_id_number
 
 EDITABLE_FIELDS = frozenset(
@@ -141,11 +146,30 @@ def record_beneficiary(
     )
     return RecordResult(
         beneficiary=beneficiary,
-        known_elsewhere=known_elsewhere(
-            id_number_index=beneficiary.id_number_index, exclude_agency=agency
-        ),
+        known_elsewhere=_known_elsewhere_told(beneficiary, user),
         location_message=location_message,
     )
+
+
+def _known_elsewhere_told(beneficiary: Beneficiary, user) -> list[KnownElsewhere]:
+    """The agencies that also know the person, each told in its own audit log that
+    ``user`` learned so (the case it was matched with, the agency that asked): a
+    caseworker trying ID numbers leaves a trace where it matters."""
+    others = known_elsewhere(
+        id_number_index=beneficiary.id_number_index, exclude_agency=beneficiary.agency
+    )
+    if others:
+        for agency_id, record in records_elsewhere(
+            id_number_index=beneficiary.id_number_index, exclude_agency=beneficiary.agency
+        ):
+            record_change(
+                action="beneficiary.known_elsewhere_told",
+                actor=user,
+                organization=agency_id,
+                target=("referrals.beneficiary", record),
+                details={"told_to_agency": str(beneficiary.agency.uuid)},
+            )
+    return others
 
 
 @transaction.atomic
@@ -195,9 +219,7 @@ def update_beneficiary(*, beneficiary: Beneficiary, user, **changes) -> RecordRe
     )
     others = []
     if beneficiary.id_number_index != old_index:
-        others = known_elsewhere(
-            id_number_index=beneficiary.id_number_index, exclude_agency=beneficiary.agency
-        )
+        others = _known_elsewhere_told(beneficiary, user)
     return RecordResult(
         beneficiary=beneficiary, known_elsewhere=others, location_message=location_message
     )

@@ -115,3 +115,44 @@ def test_the_other_agency_still_sees_only_its_own_record(other_agency_case, case
     assert list(beneficiaries_visible_to(theirs)) == [other_agency_case]
     assert find_by_id_number(user=theirs, id_number=PERSON) == other_agency_case
     assert find_by_id_number(user=caseworker, id_number=PERSON) == ours
+
+
+def test_the_other_agency_sees_in_its_audit_log_that_another_was_told(
+    other_agency_case, caseworker
+):
+    from accounts.selectors import audit_events_visible_to
+    from core.models import AuditEvent
+
+    ours = record(caseworker).beneficiary
+    their_supervisor = user_with_role(Role.SUPERVISOR, other_agency_case.agency)
+
+    told = AuditEvent.objects.get(action="beneficiary.known_elsewhere_told")
+    assert told.actor == caseworker
+    assert told.organization_id == other_agency_case.agency_id
+    assert (told.object_type, told.object_id) == (
+        "referrals.beneficiary",
+        str(other_agency_case.uuid),
+    )
+    assert told.details == {"told_to_agency": str(ours.agency.uuid)}
+    assert told in audit_events_visible_to(their_supervisor)
+
+
+def test_correcting_an_id_number_into_a_known_one_is_on_the_other_agency_s_record(
+    other_agency_case, caseworker
+):
+    from core.models import AuditEvent
+
+    ours = record(
+        caseworker, number=id_number(birth_date=datetime.date(1962, 8, 15), sequence=12, male=True)
+    )
+    assert not AuditEvent.objects.filter(action="beneficiary.known_elsewhere_told").exists()
+
+    result = services.update_beneficiary(
+        beneficiary=ours.beneficiary, user=caseworker, id_number=PERSON
+    )
+
+    assert [notice.agency_name for notice in result.known_elsewhere] == [
+        "Jing'an Civil Affairs Bureau"
+    ]
+    told = AuditEvent.objects.get(action="beneficiary.known_elsewhere_told")
+    assert told.organization_id == other_agency_case.agency_id

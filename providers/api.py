@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from places import codes
 from places.models import Area
 from providers import selectors, services
-from providers.models import Provider, Service, ServiceAtSite, Site
+from providers.models import MAX_PLACES, Provider, Service, ServiceAtSite, Site
 from taxonomy import selectors as taxonomy_selectors
 
 # --- permissions ---------------------------------------------------------------
@@ -258,8 +258,8 @@ class ServiceInputSerializer(serializers.Serializer):
 
 
 class CapacityInputSerializer(serializers.Serializer):
-    free_slots = serializers.IntegerField(min_value=0)
-    waitlist_length = serializers.IntegerField(min_value=0)
+    free_slots = serializers.IntegerField(min_value=0, max_value=MAX_PLACES)
+    waitlist_length = serializers.IntegerField(min_value=0, max_value=MAX_PLACES)
 
 
 class ServiceFilter(django_filters.FilterSet):

@@ -20,6 +20,8 @@ from core.storage import private_storage
 
 # Directory freshness rules (issue: listings go stale).
 CAPACITY_STALE_AFTER = timedelta(days=7)
+# More free places or people waiting than any one service has: a typing slip.
+MAX_PLACES = 100_000
 CONFIRMATION_REMINDER_EVERY = timedelta(days=90)
 UNCONFIRMED_HIDDEN_AFTER = timedelta(days=180)
 

@@ -26,6 +26,7 @@ from core.errors import ApplicationError, InvalidTransition
 from core.integrations import geocoding
 from providers.models import (
     CONFIRMATION_REMINDER_EVERY,
+    MAX_PLACES,
     PROVIDER_TRANSITIONS,
     ExternalRecord,
     Provider,
@@ -667,8 +668,10 @@ def update_capacity(
     """
     errors = {}
     for field, value in (("free_slots", free_slots), ("waitlist_length", waitlist_length)):
-        if value is None or int(value) < 0:
-            errors[field] = [_("Enter a whole number, 0 or more.")]
+        if value is None or not 0 <= int(value) <= MAX_PLACES:
+            errors[field] = [
+                _("Enter a whole number from 0 to %(max)s.") % {"max": f"{MAX_PLACES:,}"}
+            ]
     if errors:
         raise ApplicationError(_("Some fields need attention."), field_errors=errors)
     now = timezone.now()

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from marketplace import selectors, services
 from marketplace.api.common import (
+    MAX_NUMBER,
     TENDER_ID_PARAMETER,
     UUID_PATTERN,
     LotReferenceSerializer,
@@ -54,7 +55,9 @@ class AwardSerializer(serializers.ModelSerializer):
 
 
 class RecommendationInputSerializer(serializers.Serializer):
-    lot = serializers.IntegerField(default=1, help_text=_("Lot number"))
+    lot = serializers.IntegerField(
+        min_value=1, max_value=MAX_NUMBER, default=1, help_text=_("Lot number")
+    )
     bid = serializers.UUIDField(
         required=False, help_text=_("Leave out to recommend the first-ranked bid")
     )

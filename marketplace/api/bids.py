@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from marketplace import rules as marketplace_rules
 from marketplace import selectors, services
 from marketplace.api.common import (
+    MAX_NUMBER,
     TENDER_ID_PARAMETER,
     UUID_PATTERN,
     LotReferenceSerializer,
@@ -113,14 +114,18 @@ class OwnBidSerializer(serializers.ModelSerializer):
 
 
 class BidResponseInputSerializer(serializers.Serializer):
-    criterion = serializers.IntegerField(help_text=_("Criterion number (see the tender)"))
+    criterion = serializers.IntegerField(
+        min_value=0, max_value=MAX_NUMBER, help_text=_("Criterion number (see the tender)")
+    )
     text = serializers.CharField(
         allow_blank=True, help_text=_("Your proposal; empty removes the response")
     )
 
 
 class BidInputSerializer(serializers.Serializer):
-    lot = serializers.IntegerField(default=1, help_text=_("Lot number; default 1"))
+    lot = serializers.IntegerField(
+        min_value=1, max_value=MAX_NUMBER, default=1, help_text=_("Lot number; default 1")
+    )
     price = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,

@@ -14,6 +14,8 @@ from places.models import Area
 from taxonomy import selectors as taxonomy_selectors
 
 UUID_PATTERN = "[0-9a-fA-F-]{36}"
+# Lot and criterion numbers are small integers in the database (PositiveSmallIntegerField).
+MAX_NUMBER = 32767
 # A tender is addressed by its uuid or by its reference (SH-MCA-2026-0007).
 TENDER_LOOKUP_PATTERN = "[^/]+"
 

@@ -15,6 +15,7 @@ from marketplace import rules as marketplace_rules
 from marketplace import selectors, services
 from marketplace.api.bids import BidResultSerializer
 from marketplace.api.common import (
+    MAX_NUMBER,
     TENDER_ID_PARAMETER,
     OrganizationReferenceSerializer,
     PersonSerializer,
@@ -69,7 +70,9 @@ class ScoreSerializer(serializers.Serializer):
 
 
 class ScoreLineInputSerializer(serializers.Serializer):
-    criterion = serializers.IntegerField(help_text=_("Criterion number (quality or social value)"))
+    criterion = serializers.IntegerField(
+        min_value=0, max_value=MAX_NUMBER, help_text=_("Criterion number (quality or social value)")
+    )
     score = serializers.DecimalField(max_digits=4, decimal_places=2, help_text=_("0 to 10"))
     comment = serializers.CharField(required=False, allow_blank=True)
 

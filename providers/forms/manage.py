@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from places import selectors as place_selectors
 from providers import selectors
-from providers.models import Service, Site
+from providers.models import MAX_PLACES, Service, Site
 from taxonomy import selectors as taxonomy_selectors
 
 
@@ -42,8 +42,12 @@ def attach_errors(form: forms.Form, error: ApplicationError, *, field_map=None) 
 class CapacityForm(forms.Form):
     """Free places and people waiting, updated together in one action."""
 
-    free_slots = forms.IntegerField(label=_label(Service, "free_slots"), min_value=0)
-    waitlist_length = forms.IntegerField(label=_label(Service, "waitlist_length"), min_value=0)
+    free_slots = forms.IntegerField(
+        label=_label(Service, "free_slots"), min_value=0, max_value=MAX_PLACES
+    )
+    waitlist_length = forms.IntegerField(
+        label=_label(Service, "waitlist_length"), min_value=0, max_value=MAX_PLACES
+    )
 
     def __init__(self, *args, service: Service, **kwargs):
         kwargs.setdefault("prefix", f"capacity-{service.uuid}")

@@ -45,9 +45,29 @@ def test_wrong_password_gives_400_not_500(api):
 
 
 def test_malformed_json_gives_400(api):
-    response = api.post("/api/v1/auth/token/", "{not json", content_type="application/json")
+    response = api.post(
+        "/api/v1/auth/token/",
+        "{not json",
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 400
-    assert "detail" in response.json()
+    assert response.json()["detail"].startswith("The request body is not valid JSON: ")
+
+
+@pytest.mark.parametrize("bracket", ["[", '{"a":'])
+def test_json_nested_too_deeply_is_bad_input_not_a_server_error(api, bracket):
+    api.force_authenticate(user_with_role(Role.CASEWORKER))
+    body = bracket * 100_000
+
+    response = api.post(
+        "/api/v1/beneficiaries/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "The request body nests lists or objects too deeply to be read."
+    )
 
 
 def test_anonymous_gets_401_json_on_protected_endpoint(api):

@@ -212,12 +212,20 @@ def test_bad_bid_input_is_a_400_naming_each_field(tender, bidder):
         url, {"lot": 1, "responses": [{"criterion": 42, "text": "x"}]}, format="json"
     )
     above_maximum = client.post(url, {"lot": 1, "price": "99999999.00"}, format="json")
+    # Numbers no database integer holds are field errors too, not server errors.
+    huge_lot = client.post(url, {"lot": 10**30, "price": "1.00"}, format="json")
+    huge_criterion = client.post(
+        url, {"lot": 1, "responses": [{"criterion": 10**30, "text": "x"}]}, format="json"
+    )
 
     assert "price" in bad_price.json()["errors"]
     assert "lot" in bad_lot.json()["errors"]
     assert "responses" in bad_criterion.json()["errors"]
     assert "price" in above_maximum.json()["errors"]
-    assert {r.status_code for r in (bad_price, bad_lot, bad_criterion, above_maximum)} == {400}
+    assert "lot" in huge_lot.json()["errors"]
+    assert "responses" in huge_criterion.json()["errors"]
+    responses = (bad_price, bad_lot, bad_criterion, above_maximum, huge_lot, huge_criterion)
+    assert {r.status_code for r in responses} == {400}
 
 
 def test_an_ineligible_submission_lists_every_reason(tender):

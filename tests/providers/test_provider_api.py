@@ -450,3 +450,33 @@ def test_openapi_schema_is_valid_without_warnings(tmp_path):
 
     schema = (tmp_path / "schema.yml").read_text()
     assert "/api/v1/services/{uuid}/capacity/" in schema
+
+
+@pytest.mark.parametrize("value", [100_001, 10**30, -1])
+def test_capacity_out_of_range_is_a_field_error_and_changes_nothing(staff_api, provider, value):
+    service = ServiceFactory(provider=provider, free_slots=3, waitlist_length=0)
+
+    response = staff_api.post(
+        reverse("api-services-capacity", args=[service.uuid]),
+        {"free_slots": value, "waitlist_length": 0},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"free_slots"}
+    service.refresh_from_db()
+    assert service.free_slots == 3
+
+
+def test_the_capacity_service_refuses_numbers_no_service_has(provider):
+    from core.errors import ApplicationError
+    from providers import services as provider_services
+
+    service = ServiceFactory(provider=provider, free_slots=3)
+
+    with pytest.raises(ApplicationError) as refused:
+        provider_services.update_capacity(
+            service=service, actor=None, free_slots=10**30, waitlist_length=0
+        )
+
+    assert refused.value.field_errors == {"free_slots": ["Enter a whole number from 0 to 100,000."]}

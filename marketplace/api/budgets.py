@@ -42,25 +42,29 @@ class ContributionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# A sum of many contributions can exceed what one amount may hold (14 digits).
+SUM_DIGITS = 20
+
+
 class LedgerLineSerializer(serializers.Serializer):
     """One funder's share: approved, still pending approval, committed, spent, available."""
 
     funder = OrganizationReferenceSerializer()
-    contributed = serializers.DecimalField(max_digits=14, decimal_places=2)
-    pending = serializers.DecimalField(max_digits=14, decimal_places=2)
-    committed = serializers.DecimalField(max_digits=14, decimal_places=2)
-    spent = serializers.DecimalField(max_digits=14, decimal_places=2)
-    available = serializers.DecimalField(max_digits=14, decimal_places=2)
+    contributed = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    pending = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    committed = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    available = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
 
 
 class LedgerSerializer(serializers.Serializer):
     """Totals of the budget and one line per funder."""
 
-    contributed = serializers.DecimalField(max_digits=14, decimal_places=2)
-    pending = serializers.DecimalField(max_digits=14, decimal_places=2)
-    committed = serializers.DecimalField(max_digits=14, decimal_places=2)
-    spent = serializers.DecimalField(max_digits=14, decimal_places=2)
-    available = serializers.DecimalField(max_digits=14, decimal_places=2)
+    contributed = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    pending = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    committed = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    available = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
     funders = LedgerLineSerializer(many=True, source="lines")
 
 

@@ -8,8 +8,8 @@ marked read at once.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,10 +44,8 @@ def alert_open(request, uuid):
     """Mark the alert read and go to its page (the alert list when it links nowhere)."""
     alert = get_object_or_404(selectors.alerts_for(request.user), uuid=uuid)
     services.mark_alerts_read(user=request.user, alert_ids=[alert.pk])
-    if alert.url and url_has_allowed_host_and_scheme(
-        alert.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(alert.url)
+    if _is_local_path(request, alert.url):
+        return HttpResponseRedirect(alert.url)
     return redirect("marketplace:alerts")
 
 
@@ -65,6 +63,13 @@ def alerts_mark_read(request):
     else:
         messages.info(request, _("There were no unread alerts."))
     back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect(reverse("marketplace:alerts"))
+    if _is_local_path(request, back):
+        return HttpResponseRedirect(back)
+    return redirect("marketplace:alerts")
+
+
+def _is_local_path(request, url: str) -> bool:
+    """A path on this site (``/app/…``): never another site, never a view name."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )

@@ -72,6 +72,20 @@ def test_lead_commissioner_sees_the_budget_with_its_ledger_per_funder(api, budge
     assert len(data["contributions"]) == 2
 
 
+def test_a_ledger_summing_past_what_one_amount_holds_is_still_shown(api, lead):
+    big = PooledBudgetFactory(lead_agency=lead)
+    largest = Decimal("999999999999.99")  # the most one contribution may be (14 digits)
+    for year_offset in range(3):
+        ContributionFactory(
+            budget=big, funder=lead, amount=largest, year=big.first_year + year_offset
+        )
+
+    response = as_user(api, commissioner_of(lead)).get(detail_url(big))
+
+    assert response.status_code == 200
+    assert Decimal(response.json()["ledger"]["contributed"]) == largest * 3
+
+
 def test_a_funders_finance_officer_sees_the_budget_it_pays_into(api, budget, partner):
     response = as_user(api, finance_of(partner)).get("/api/v1/budgets/")
 

@@ -301,6 +301,10 @@ REST_FRAMEWORK = {
     ],
     # default deny: every endpoint states who may use it
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: people read the API in the interactive docs (/api/docs/). DRF's
+    # browsable HTML renderer builds a form for every action from the viewset's
+    # serializer, which fails on actions whose answer is not that resource.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

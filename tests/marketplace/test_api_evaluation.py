@@ -111,6 +111,21 @@ def test_the_commissioner_names_the_panel_and_the_chair_sits_on_it(tender, panel
     assert not any(m["declared"] for m in panel["members"])
 
 
+def test_a_browser_asking_for_html_gets_the_panel_as_json_not_an_error(tender, panel, people):
+    # DRF's browsable HTML page built a tender form for the panel and failed (a 500).
+    response = client_for(people["commissioner"]).get(
+        url(tender, "panel/"), HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8"
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["chair"]["uuid"] == str(people["chair"].uuid)
+    assert (
+        client_for(people["commissioner"]).get(url(tender, "panel/") + "?format=api").status_code
+        == 404
+    )
+
+
 def test_only_agency_users_sit_on_a_panel(tender, people):
     outsider = bidder_of(submitted_bids(tender, ["1.00"])[0].provider)
 

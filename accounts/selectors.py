@@ -20,6 +20,24 @@ def organizations_visible_to(user) -> QuerySet[Organization]:
     return Organization.objects.filter(is_active=True).select_related("area", "parent")
 
 
+def agencies_acting_for(user, *roles: str) -> QuerySet[Organization]:
+    """The agencies ``user`` acts for in one of ``roles`` (in any role when none is given).
+
+    Only active memberships of active agencies count. Ordered by name, then
+    id, so that "their first agency" is the same on every page; area and
+    parent are joined for display. Pages offer these as choices; when a
+    person acts for exactly one, that is the agency an action is for.
+    """
+    return (
+        organizations_visible_to(user)
+        .filter(
+            pk__in=account_rules.organizations_where(user, *roles),
+            kind=Organization.Kind.AGENCY,
+        )
+        .order_by("name_zh", "pk")
+    )
+
+
 def organization_members(*, organization: Organization) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organization=organization, is_active=True)

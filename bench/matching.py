@@ -229,7 +229,9 @@ def build(service_count: int, shanghai_share: float) -> None:
                     min_age=min_age,
                     max_age=max_age,
                     gender=rng.choices(list(Service.Gender.values), weights=[94, 4, 2])[0],
-                    hukou=rng.choices(list(Service.Hukou.values), weights=[80, 20])[0],
+                    household_registration=rng.choices(
+                        list(Service.HouseholdRegistration.values), weights=[80, 20]
+                    )[0],
                     required_statuses=rng.choice(
                         [[]] * 17
                         + [[AssistanceStatus.DIBAO, AssistanceStatus.LOW_INCOME]]
@@ -298,7 +300,7 @@ def build(service_count: int, shanghai_share: float) -> None:
             latitude=HOME[0],
             longitude=HOME[1],
             assistance_statuses=[AssistanceStatus.LOW_INCOME],
-            local_hukou=True,
+            local_household_registration=True,
         )
 
     # Fresh planner statistics and visibility maps, as autovacuum keeps them in production.

@@ -18,7 +18,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Feedback
-from cms.models.feedback import FEEDBACK_TRANSITIONS
+from cms.models.feedback import FEEDBACK_LIFECYCLE
+from cms.rules import is_feedback_of_own_agency
 from places.selectors import shanghai_districts
 
 FORM_TOKEN_SALT = "cms.feedback.form-started"  # noqa: S105 (a salt, not a secret)
@@ -173,11 +174,15 @@ class FeedbackStatusChangeForm(forms.Form):
         help_text=_("For example: “Passed to the street office for a visit.” Shown without names."),
     )
 
-    def __init__(self, *args, feedback: Feedback, **kwargs):
+    def __init__(self, *args, feedback: Feedback, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The moves the lifecycle allows from here, to the people who may make them.
+        allowed = (
+            FEEDBACK_LIFECYCLE.targets(feedback.status)
+            if is_feedback_of_own_agency.test(user, feedback)
+            else frozenset()
+        )
         self.fields["status"].choices = [
-            (status, Feedback.Status(status).label)
-            for status in Feedback.Status.values
-            if status in FEEDBACK_TRANSITIONS[feedback.status]
+            (status, label) for status, label in Feedback.Status.choices if status in allowed
         ]
         self.fields["public_reply"].initial = feedback.public_reply

@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
 from cms.models import Feedback, FeedbackEvent
-from cms.models.feedback import FEEDBACK_TRANSITIONS
+from cms.models.feedback import FEEDBACK_LIFECYCLE
+from cms.rules import is_feedback_of_own_agency
 from core.audit import record_change
-from core.errors import ApplicationError, InvalidTransition
+from core.errors import ApplicationError
+from core.lifecycle import move
 from places import codes
 from places.models import Area
 
@@ -45,8 +47,6 @@ RATE_WINDOW_SECONDS = 60 * 60
 # province-level municipality (310000) and as its city-level 市辖区 (310100).
 LEAD_AGENCY_AREA_CODES = ("310000000000", "310100000000")
 
-# Who may move feedback where. Closing comes after an answer; an answer may be
-# reopened when the person comes back.
 TOO_MANY_SUBMISSIONS = gettext_lazy(
     "You have sent a lot of feedback from this connection in the last hour. Please wait an "
     "hour and try again, or call the 12345 government service hotline."
@@ -56,6 +56,7 @@ NO_AGENCY = gettext_lazy(
     "Please call the 12345 government service hotline."
 )
 REPLY_REQUIRED = gettext_lazy("Write the answer: the person reads it with their tracking number.")
+NOT_YOUR_FEEDBACK = gettext_lazy("Only the agency this feedback was sent to can answer it.")
 
 
 def normalize_tracking_number(text: str) -> str:
@@ -187,38 +188,27 @@ def change_feedback_status(
 ) -> Feedback:
     """Move feedback to ``status`` with a note for the public, and answer it when answering.
 
-    ``public_reply`` replaces the answer the person sees with their tracking number
-    (None keeps it); moving to "answered" needs one.
+    Only the caseworkers, supervisors and commissioners of the agency it was
+    routed to may (``cms.rules.is_feedback_of_own_agency``). ``public_reply``
+    replaces the answer the person sees with their tracking number (None keeps
+    it); moving to "answered" needs one.
     """
     feedback = Feedback.objects.select_for_update().select_related("agency").get(pk=feedback.pk)
-    if not user.has_perm("cms.handle_feedback", feedback):
-        raise PermissionDenied
-    if status not in FEEDBACK_TRANSITIONS[feedback.status]:
-        raise InvalidTransition(
-            _("Feedback that is “%(current)s” cannot become “%(target)s”.")
-            % {
-                "current": Feedback.Status(feedback.status).label,
-                "target": Feedback.Status(status).label
-                if status in Feedback.Status.values
-                else status,
-            }
-        )
-    if public_reply is not None:
-        feedback.public_reply = public_reply.strip()
-    if status == Feedback.Status.ANSWERED and not feedback.public_reply:
+    if not is_feedback_of_own_agency.test(user, feedback):
+        raise PermissionDenied(NOT_YOUR_FEEDBACK)
+    FEEDBACK_LIFECYCLE.check(feedback.status, status)
+    reply = feedback.public_reply if public_reply is None else public_reply.strip()
+    if status == Feedback.Status.ANSWERED and not reply:
         raise ApplicationError(
             REPLY_REQUIRED, field_errors={"public_reply": [_("This field is required.")]}
         )
-    previous = feedback.status
-    feedback.status = status
-    feedback.save(update_fields=["status", "public_reply", "updated_at"])
-    FeedbackEvent.objects.create(feedback=feedback, status=status, note=note.strip(), actor=user)
-    record_change(
-        action="feedback.status_changed",
+    return move(
+        feedback,
+        status,
+        lifecycle=FEEDBACK_LIFECYCLE,
         actor=user,
-        organization=feedback.agency,
-        target=feedback,
-        details={"from": previous, "to": status, "replied": bool(feedback.public_reply)},
-        label=feedback.tracking_number,
+        note=note,
+        values={"public_reply": reply},
+        details={"replied": bool(reply)},
+        action="feedback.status_changed",
     )
-    return feedback

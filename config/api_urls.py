@@ -13,6 +13,6 @@ urlpatterns = [
     path("", include("providers.api_urls")),
     path("", include("referrals.api_urls")),
     path("", include("marketplace.api_urls")),
-    path("hsds/", include("providers.hsds_urls")),
-    path("ocds/", include("marketplace.ocds_urls")),
+    path("hsds/", include("providers.hsds.urls")),
+    path("ocds/", include("marketplace.ocds.urls")),
 ]

@@ -7,6 +7,7 @@ walks every URL pattern and fails when a view states nothing.
 
 from functools import wraps
 
+import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
@@ -33,14 +34,18 @@ def login_required(view):
 
 def rule_required(predicate_name: str):
     """Require a signed-in user for whom the ``rules`` permission holds; others get 404,
-    so that the existence of things outside their scope cannot be probed."""
+    so that the existence of things outside their scope cannot be probed.
+
+    The rule itself is asked (``rules.has_perm``), never ``user.has_perm``: Django
+    lets an active superuser pass every ``has_perm``, and a superuser holds no
+    role by being one."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(predicate_name):
+            if not rules.has_perm(predicate_name, request.user):
                 raise Http404
             return view(request, *args, **kwargs)
 
@@ -72,6 +77,6 @@ class RuleRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not request.user.has_perm(self.permission_required):
+        if not rules.has_perm(self.permission_required, request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)

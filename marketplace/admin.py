@@ -13,7 +13,8 @@ below must never show them either.
 
 from django.contrib import admin
 
-from marketplace.models import Contribution, Criterion, Lot, PooledBudget, Tender
+from marketplace.models.budgets import Contribution, PooledBudget
+from marketplace.models.tenders import Criterion, Lot, Tender
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -13,9 +13,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext
 
+from core.formatting import moment_label
 from core.templatetags.ui import site_name
-from marketplace import selectors
-from marketplace.templatetags.tenders import moment_label
+from marketplace.selectors.tenders import public_tenders
 
 FEED_ITEMS = 20
 # Public pages and feeds may be cached this long (seconds).
@@ -50,7 +50,7 @@ class NewTendersFeed(Feed):
         return translation.get_language()
 
     def items(self):
-        return selectors.public_tenders().order_by("-publish_at", "-pk")[:FEED_ITEMS]
+        return public_tenders().order_by("-publish_at", "-pk")[:FEED_ITEMS]
 
     def item_title(self, tender):
         return f"{tender.reference} {tender.title}"

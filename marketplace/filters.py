@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import in_active_language
-from marketplace.models import PUBLIC_STATES, Tender
+from marketplace.models.tenders import PUBLIC_STATES, Tender
 from places import codes
 from places import selectors as place_selectors
 from places.models import Area

@@ -1,41 +1,38 @@
-"""E-mails to providers about tenders: a new tender matching their services, a deadline near.
+"""E-mails to providers about tenders: a new tender matching their services, a deadline
+near, and the award of a lot they bid on (with their assessment summary).
 
 We do not know which language the people reading a provider's mailbox
 prefer, so each mail carries the Chinese text first and the English text
-after it (as ``providers.notifications`` does). Mails go to the organization's
-address and to its active administrators and staff. Called from
-``marketplace.tasks`` after the alerts were committed, never from a request.
+after it (``core.mail``). Mails go to the organization's address and to its
+active administrators and staff. Called from ``marketplace.tasks`` after the
+alerts were committed, never from a request.
 """
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from marketplace import selectors
-from marketplace.models import Alert, Tender
-from marketplace.services import moment_text, tender_url
-
-# Chinese first: it is the platform's language and that of most recipients.
-MAIL_LANGUAGES = ("zh-hans", "en")
-LANGUAGE_SEPARATOR = "\n\n----------------------------------------\n\n"
+from core.formatting import moment_text
+from core.mail import MAIL_LANGUAGES, absolute, join_bodies, join_subjects, unique_addresses
+from marketplace.models.alerts import Alert
+from marketplace.models.awards import AWARDED_STATES, Award
+from marketplace.models.bids import Bid
+from marketplace.models.tenders import Tender
+from marketplace.pdf import assessment_summary_filename, render_assessment_summary_pdf
+from marketplace.selectors.common import provider_users
+from marketplace.services.alerts import tender_url
 
 
 def recipients_of(organization: Organization) -> list[str]:
     """The organization's e-mail and those of its active people, each once."""
     addresses = [organization.email]
-    addresses += [user.email for _org, user in selectors.provider_users([organization.pk])]
-    seen, recipients = set(), []
-    for address in addresses:
-        if address and address.lower() not in seen:
-            seen.add(address.lower())
-            recipients.append(address)
-    return recipients
+    addresses += [user.email for _org, user in provider_users([organization.pk])]
+    return unique_addresses(addresses)
 
 
 def _texts(tender: Tender, kind: str) -> tuple[str, list[str]]:
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + tender_url(tender)
+    link = absolute(tender_url(tender))
     values = {
         "reference": tender.reference,
         "agency": tender.lead_agency.name,
@@ -78,7 +75,7 @@ def _texts(tender: Tender, kind: str) -> tuple[str, list[str]]:
                 ]
             lines += ["", _("Details: %(link)s") % values]
             bodies.append("\n".join(lines))
-    return " / ".join(dict.fromkeys(subjects)), bodies
+    return join_subjects(subjects), bodies
 
 
 def send_tender_email(*, tender_id: int, organization_id: int, kind: str) -> int:
@@ -91,7 +88,7 @@ def send_tender_email(*, tender_id: int, organization_id: int, kind: str) -> int
     if not recipients:
         return 0
     subject, bodies = _texts(tender, kind)
-    return send_mail(subject, LANGUAGE_SEPARATOR.join(bodies) + "\n", None, recipients)
+    return send_mail(subject, join_bodies(bodies), None, recipients)
 
 
 def send_assessment_summary_email(*, award_id: int, bid_id: int) -> int:
@@ -100,14 +97,9 @@ def send_assessment_summary_email(*, award_id: int, bid_id: int) -> int:
     The PDF carries the bidder's own price, so it goes to that provider's
     addresses only. 0 when the award or bid is gone or nobody is to be mailed.
     """
-    from django.core.mail import EmailMessage
-
-    from marketplace.models import Award, Bid
-    from marketplace.pdf import assessment_summary_filename, render_assessment_summary_pdf
-
     award = (
         Award.objects.select_related("tender", "lot", "bid__provider__organization")
-        .filter(pk=award_id, status__in=(Award.Status.APPROVED, Award.Status.CONFIRMED))
+        .filter(pk=award_id, status__in=AWARDED_STATES)
         .first()
     )
     bid = (
@@ -125,7 +117,7 @@ def send_assessment_summary_email(*, award_id: int, bid_id: int) -> int:
         "lot": award.lot.number,
         "winner": award.bid.provider.organization.name_zh,
         "end": moment_text(award.standstill_ends_at),
-        "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + tender_url(award.tender),
+        "link": absolute(tender_url(award.tender)),
     }
     subjects, bodies = [], []
     for language in MAIL_LANGUAGES:
@@ -145,8 +137,8 @@ def send_assessment_summary_email(*, award_id: int, bid_id: int) -> int:
             ]
             bodies.append("\n".join(lines))
     message = EmailMessage(
-        subject=" / ".join(dict.fromkeys(subjects)),
-        body=LANGUAGE_SEPARATOR.join(bodies) + "\n",
+        subject=join_subjects(subjects),
+        body=join_bodies(bodies),
         to=recipients,
     )
     message.attach(

@@ -12,10 +12,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.formatting import moment_text
 from core.integrations.pdf import CJK_FONT_FAMILY, render_pdf
-from marketplace import selectors
-from marketplace.models import Bid
-from marketplace.services import moment_text
+from marketplace.models.bids import Bid
+from marketplace.selectors.awards import assessment_summary
 
 # Chinese first: the platform's language and that of most bidders.
 PDF_LANGUAGES = ("zh-hans", "en")
@@ -31,7 +31,7 @@ def render_assessment_summary_pdf(bid: Bid) -> bytes:
     Raises ``ApplicationError`` (code ``not_ready``) until an award of the
     bid's lot is approved.
     """
-    summary = selectors.assessment_summary(bid)
+    summary = assessment_summary(bid)
     if summary is None:
         raise ApplicationError(
             _("The assessment summary is ready once the award of this lot is approved."),

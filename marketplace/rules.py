@@ -1,8 +1,10 @@
 """Permission predicates of the marketplace (``rules``), named as questions.
 
-Views and the API ask ``user.has_perm("marketplace.…", obj)``; services check
-the same predicates again before they change anything, so a second entry
-point (admin action, script, task) cannot go around them. Scope (which
+Views and the API ask ``rules.has_perm("marketplace.…", user, obj)`` (never
+``user.has_perm``, which lets a superuser through); services check the same
+predicates again before they change anything, so a second entry point (admin
+action, script, task) cannot go around them. Which actions a page offers is
+the lifecycle table (``X_LIFECYCLE.allows``) combined with these predicates. Scope (which
 budgets or tenders a list shows) lives in ``marketplace.selectors``: objects
 outside it answer 404 there, never 403.
 """
@@ -52,6 +54,14 @@ def is_budget_funder_staff(user, budget):
     if not agencies:
         return False
     return budget.contributions.filter(funder_id__in=agencies).exists()
+
+
+@rules.predicate
+def can_record_payment(user, budget):
+    """A commissioner or finance officer of the budget's lead agency: records what is paid."""
+    if budget is None:
+        return False
+    return budget.lead_agency_id in organizations_where(user, *FUNDER_ROLES)
 
 
 @rules.predicate
@@ -146,7 +156,7 @@ def _tender_of(obj):
     """The tender of a tender, panel, lot, bid or award (None for None)."""
     if obj is None:
         return None
-    from marketplace.models import Tender
+    from marketplace.models.tenders import Tender
 
     if isinstance(obj, Tender):
         return obj
@@ -159,7 +169,7 @@ def panel_member_of(user, tender):
         return None
     cache = user.__dict__.setdefault("_marketplace_panel_members", {})
     if tender.pk not in cache:
-        from marketplace.models import PanelMember
+        from marketplace.models.panels import PanelMember
 
         cache[tender.pk] = (
             PanelMember.objects.select_related("panel")
@@ -174,11 +184,19 @@ def forget_panel_membership(user) -> None:
     user.__dict__.pop("_marketplace_panel_members", None)
 
 
+@rules.predicate
+def works_for_provider(user, provider) -> bool:
+    """An administrator or staff member of the provider: may bid and ask in its name."""
+    if provider is None:
+        return False
+    return provider.organization_id in organizations_where(user, *PROVIDER_ROLES)
+
+
 def is_bidder(user, bid) -> bool:
     """A person of the provider that owns the bid (administrator or staff)."""
     if bid is None:
         return False
-    return bid.provider.organization_id in organizations_where(user, *PROVIDER_ROLES)
+    return works_for_provider(user, bid.provider)
 
 
 def is_cleared_evaluator(user, tender) -> bool:
@@ -221,7 +239,7 @@ def can_view_bid_content(user, bid, *, now=None) -> bool:
     # Sealed until the deadline, for everyone else without exception.
     if bid.tender.bids_are_sealed(now):
         return False
-    from marketplace.models import Bid
+    from marketplace.models.bids import Bid
 
     return bid.status == Bid.Status.SUBMITTED and is_cleared_evaluator(user, bid.tender)
 
@@ -241,7 +259,7 @@ def can_view_bid_price(user, bid, *, now=None) -> bool:
         return True
     if bid.tender.bids_are_sealed(now):
         return False
-    from marketplace.models import Bid
+    from marketplace.models.bids import Bid
 
     return bid.status == Bid.Status.SUBMITTED and prices_revealed(bid.tender)
 
@@ -277,9 +295,21 @@ def is_panel_chair(user, obj) -> bool:
 
 
 @rules.predicate
+def holds_seat(user, member) -> bool:
+    """The person in this seat of the panel: only they declare and score in it."""
+    return member is not None and user.is_authenticated and member.user_id == user.pk
+
+
+@rules.predicate
+def chairs(user, panel) -> bool:
+    """The chair of this panel."""
+    return panel is not None and user.is_authenticated and panel.chair_id == user.pk
+
+
+@rules.predicate
 def can_score(user, bid) -> bool:
     """A cleared panel member, after the deadline, before moderation is locked, a submitted bid."""
-    from marketplace.models import Bid
+    from marketplace.models.bids import Bid
 
     if bid is None or bid.status != Bid.Status.SUBMITTED or bid.tender.bids_are_sealed():
         return False
@@ -317,7 +347,8 @@ def can_recommend_award(user, tender) -> bool:
 @rules.predicate
 def can_lodge_complaint(user, award) -> bool:
     """People of a provider with a submitted bid on the award's lot, during the standstill."""
-    from marketplace.models import Award, Bid
+    from marketplace.models.awards import Award
+    from marketplace.models.bids import Bid
 
     if award is None or award.status != Award.Status.APPROVED or award.standstill_over():
         return False

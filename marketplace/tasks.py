@@ -5,6 +5,8 @@ Tasks only load objects and call services; every one is idempotent, so a
 retry, a second beat run or two workers running the same task change or send
 nothing twice. Beat runs ``advance_tenders`` every minute and
 ``remind_draft_bidders`` every quarter of an hour (``CELERY_BEAT_SCHEDULE``).
+Services queue these tasks after commit, so the tasks import the services
+when they run.
 """
 
 from celery import shared_task
@@ -13,29 +15,29 @@ from celery import shared_task
 @shared_task
 def advance_tenders() -> int:
     """Publish scheduled tenders, move tenders past their deadlines; catches up after downtime."""
-    from marketplace import services
+    from marketplace.services import timetable
 
-    return services.advance_tenders()
+    return timetable.advance_tenders()
 
 
 @shared_task
 def send_tender_published_alerts(tender_id: int) -> int:
     """Alert providers whose services match a newly published tender (in-app, then e-mail)."""
-    from marketplace import services
-    from marketplace.models import Tender
+    from marketplace.models.tenders import Tender
+    from marketplace.services import alerts
 
     tender = Tender.objects.filter(pk=tender_id).first()
     if tender is None:
         return 0
-    return services.alert_matching_providers(tender=tender)
+    return alerts.alert_matching_providers(tender=tender)
 
 
 @shared_task
 def remind_draft_bidders() -> int:
     """Remind providers with unfinished bids 48 hours before the question and bid deadlines."""
-    from marketplace import services
+    from marketplace.services import alerts
 
-    return services.remind_draft_bidders()
+    return alerts.remind_draft_bidders()
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)

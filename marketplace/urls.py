@@ -1,12 +1,21 @@
 """Marketplace pages: public tender notices under /tenders/, the workspace under /app/.
 
-API routes are in ``marketplace/api_urls.py``.
+API routes are in ``marketplace/api_urls.py``, the OCDS API in ``marketplace/ocds/urls.py``.
 """
 
 from django.urls import path
 
 from marketplace import feeds
-from marketplace.views import alerts, awards, bidding, budgets, panel, public, tenders
+from marketplace.views import (
+    alerts,
+    awards,
+    bids,
+    budgets,
+    clarifications,
+    panels,
+    public,
+    tenders,
+)
 
 app_name = "marketplace"
 
@@ -16,7 +25,7 @@ urlpatterns = [
     path("tenders/feed/rss/", feeds.NewTendersFeed(), name="tender_feed_rss"),
     path("tenders/feed/atom/", feeds.NewTendersAtomFeed(), name="tender_feed_atom"),
     path("tenders/<uuid:uuid>/", public.tender_detail, name="tender_detail"),
-    path("tenders/<uuid:uuid>/ask/", bidding.ask_question, name="ask_question"),
+    path("tenders/<uuid:uuid>/ask/", clarifications.ask_question, name="ask_question"),
     path("tenders/<str:reference>/", public.tender_by_reference, name="tender_by_reference"),
     # pooled budgets and contributions
     path("app/budgets/", budgets.budget_list, name="budget_list"),
@@ -57,14 +66,18 @@ urlpatterns = [
         tenders.tender_unsuccessful,
         name="close_unsuccessful",
     ),
-    path("app/tenders/<uuid:uuid>/questions/", tenders.tender_questions, name="tender_questions"),
+    path(
+        "app/tenders/<uuid:uuid>/questions/",
+        clarifications.tender_questions,
+        name="tender_questions",
+    ),
     path(
         "app/tenders/<uuid:uuid>/questions/<uuid:clarification_uuid>/answer/",
-        tenders.answer_question,
+        clarifications.answer_question,
         name="answer_question",
     ),
     path("app/tenders/<uuid:uuid>/bids/", tenders.tender_bids, name="tender_bids"),
-    path("app/tenders/<uuid:uuid>/panel/", panel.panel_setup, name="panel_setup"),
+    path("app/tenders/<uuid:uuid>/panel/", panels.panel_setup, name="panel_setup"),
     path("app/tenders/<uuid:uuid>/awards/", awards.tender_awards, name="tender_awards"),
     path("app/awards/<uuid:uuid>/approve/", awards.approve, name="approve_award"),
     path("app/awards/<uuid:uuid>/cancel/", awards.cancel, name="cancel_award"),
@@ -78,62 +91,62 @@ urlpatterns = [
     path("app/alerts/read/", alerts.alerts_mark_read, name="alerts_mark_read"),
     path("app/alerts/<uuid:uuid>/", alerts.alert_open, name="alert_open"),
     # the provider: alerts, bids, complaints
-    path("app/my-tenders/", bidding.my_tenders, name="my_tenders"),
+    path("app/my-tenders/", bids.my_tenders, name="my_tenders"),
     path(
         "app/tenders/<uuid:uuid>/lots/<int:lot_number>/bid/",
-        bidding.bid_edit,
+        bids.bid_edit,
         name="bid_edit",
     ),
-    path("app/bids/<uuid:uuid>/", bidding.bid_detail, name="bid_detail"),
+    path("app/bids/<uuid:uuid>/", bids.bid_detail, name="bid_detail"),
     path(
         "app/bids/<uuid:uuid>/attachments/",
-        bidding.attachment_add,
+        bids.attachment_add,
         name="bid_attachment_add",
     ),
     path(
         "app/bids/<uuid:uuid>/attachments/<uuid:attachment_uuid>/",
-        bidding.attachment_download,
+        bids.attachment_download,
         name="bid_attachment",
     ),
     path(
         "app/bids/<uuid:uuid>/attachments/<uuid:attachment_uuid>/remove/",
-        bidding.attachment_remove,
+        bids.attachment_remove,
         name="bid_attachment_remove",
     ),
     path(
         "app/bids/<uuid:uuid>/assessment-summary.pdf",
-        bidding.assessment_summary_pdf,
+        bids.assessment_summary_pdf,
         name="assessment_summary",
     ),
-    path("app/bids/<uuid:uuid>/complaint/", bidding.lodge_complaint, name="lodge_complaint"),
+    path("app/bids/<uuid:uuid>/complaint/", bids.lodge_complaint, name="lodge_complaint"),
     path(
         "app/bids/<uuid:uuid>/complaints/<uuid:complaint_uuid>/withdraw/",
-        bidding.withdraw_complaint,
+        bids.withdraw_complaint,
         name="withdraw_complaint",
     ),
     path(
         "app/bids/<uuid:uuid>/<str:action>/",
-        bidding.bid_action,
+        bids.bid_action,
         name="bid_action",
     ),
     # evaluation panels
-    path("app/panels/", panel.my_panels, name="my_panels"),
-    path("app/panels/<uuid:uuid>/", panel.evaluation, name="evaluation"),
-    path("app/panels/<uuid:uuid>/declare/", panel.declare, name="declare_conflict"),
+    path("app/panels/", panels.my_panels, name="my_panels"),
+    path("app/panels/<uuid:uuid>/", panels.evaluation, name="evaluation"),
+    path("app/panels/<uuid:uuid>/declare/", panels.declare, name="declare_conflict"),
     path(
         "app/panels/<uuid:uuid>/bids/<uuid:bid_uuid>/",
-        panel.score_bid,
+        panels.score_bid,
         name="score_bid",
     ),
-    path("app/panels/<uuid:uuid>/submit/", panel.submit_scores, name="submit_scores"),
-    path("app/panels/<uuid:uuid>/moderation/", panel.moderation, name="moderation"),
+    path("app/panels/<uuid:uuid>/submit/", panels.submit_scores, name="submit_scores"),
+    path("app/panels/<uuid:uuid>/moderation/", panels.moderation, name="moderation"),
     path(
         "app/panels/<uuid:uuid>/moderation/<uuid:bid_uuid>/<int:criterion_id>/",
-        panel.moderate,
+        panels.moderate,
         name="moderate",
     ),
-    path("app/panels/<uuid:uuid>/lock/", panel.lock, name="lock_moderation"),
-    path("app/panels/<uuid:uuid>/results/", panel.results, name="results"),
+    path("app/panels/<uuid:uuid>/lock/", panels.lock, name="lock_moderation"),
+    path("app/panels/<uuid:uuid>/results/", panels.results, name="results"),
     path(
         "app/panels/<uuid:uuid>/lots/<int:lot_number>/recommend/",
         awards.recommend,

@@ -45,6 +45,21 @@ def children_of(area: Area) -> QuerySet[Area]:
     return areas().filter(parent=area)
 
 
+def district_of(area: Area | None) -> Area | None:
+    """The district (county) ``area`` lies in: itself if it is one, None above that level.
+
+    Services, sites and caseload are counted by district, the level at which
+    civil-affairs bureaus commission and supervise; a street or community is
+    walked up to its district through ``parent`` (joined by ``area_by_code``,
+    so usually without a query). A province or city has no district.
+    """
+    while area is not None and area.level > Area.Level.DISTRICT:
+        area = area.parent
+    if area is None or area.level != Area.Level.DISTRICT:
+        return None
+    return area
+
+
 def streets_of(district: Area) -> QuerySet[Area]:
     return Area.objects.filter(parent=district, level=Area.Level.STREET).order_by("code")
 

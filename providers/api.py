@@ -22,8 +22,12 @@ from rest_framework.response import Response
 
 from places import codes
 from places.models import Area
-from providers import selectors, services
+from providers import selectors
 from providers.models import MAX_PLACES, Provider, Service, ServiceAtSite, Site
+from providers.rules import can_manage_services
+from providers.services import capacity as capacity_services
+from providers.services import listings as listing_services
+from providers.services import sites as site_services
 from taxonomy import selectors as taxonomy_selectors
 
 # --- permissions ---------------------------------------------------------------
@@ -50,7 +54,7 @@ class PublicReadProviderWrite(permissions.BasePermission):
         if not request.user or not request.user.is_authenticated:
             return False
         provider = provider_of_request(request)
-        return provider is not None and request.user.has_perm("providers.manage_services", provider)
+        return provider is not None and can_manage_services.test(request.user, provider)
 
 
 class ProviderWriteMixin:
@@ -178,7 +182,7 @@ class ServiceSerializer(serializers.ModelSerializer):
             "min_age",
             "max_age",
             "gender",
-            "hukou",
+            "household_registration",
             "required_statuses",
             "fee_kind",
             "fee_amount",
@@ -217,7 +221,9 @@ class ServiceInputSerializer(serializers.Serializer):
     min_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     max_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     gender = serializers.ChoiceField(choices=Service.Gender.choices, required=False)
-    hukou = serializers.ChoiceField(choices=Service.Hukou.choices, required=False)
+    household_registration = serializers.ChoiceField(
+        choices=Service.HouseholdRegistration.choices, required=False
+    )
     required_statuses = serializers.ListField(
         child=serializers.ChoiceField(choices=Service.AssistanceStatus.choices), required=False
     )
@@ -356,7 +362,7 @@ class ServiceViewSet(
         provider = self.own_provider()
         serializer = ServiceInputSerializer(data=request.data, provider=provider)
         serializer.is_valid(raise_exception=True)
-        service = services.save_service(
+        service = listing_services.save_service(
             provider=provider, actor=request.user, **serializer.validated_data
         )
         return self._output(service, status.HTTP_201_CREATED)
@@ -367,7 +373,7 @@ class ServiceViewSet(
             data=request.data, partial=True, provider=service.provider
         )
         serializer.is_valid(raise_exception=True)
-        service = services.save_service(
+        service = listing_services.save_service(
             provider=service.provider,
             actor=request.user,
             service=service,
@@ -382,7 +388,7 @@ class ServiceViewSet(
         service = self.get_object()
         serializer = CapacityInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        service = services.update_capacity(
+        service = capacity_services.update_capacity(
             service=service, actor=request.user, **serializer.validated_data
         )
         return self._output(service)
@@ -391,7 +397,7 @@ class ServiceViewSet(
     @action(detail=True, methods=["post"])
     def confirm(self, request, *args, **kwargs):
         """Confirm the listing is still correct (it stays in the directory 180 more days)."""
-        service = services.confirm_service(service=self.get_object(), actor=request.user)
+        service = listing_services.confirm_service(service=self.get_object(), actor=request.user)
         return self._output(service)
 
 
@@ -499,7 +505,7 @@ class SiteViewSet(
         provider = self.own_provider()
         serializer = SiteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        site = services.save_site(
+        site = site_services.save_site(
             provider=provider, actor=request.user, **serializer.validated_data
         )
         return self._output(site, status.HTTP_201_CREATED)
@@ -508,7 +514,7 @@ class SiteViewSet(
         site = self.get_object()
         serializer = SiteInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        site = services.save_site(
+        site = site_services.save_site(
             provider=site.provider, actor=request.user, site=site, **serializer.validated_data
         )
         return self._output(site)

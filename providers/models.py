@@ -3,7 +3,7 @@
 A ``Provider`` is the service-delivery profile of an ``accounts.Organization``
 of kind provider: the organization holds the legal name and the unified social
 credit code, the provider holds what the directory and commissioning need.
-Status moves only through ``providers.services`` along ``PROVIDER_TRANSITIONS``.
+Status moves only through ``providers.services``, along ``PROVIDER_LIFECYCLE``.
 """
 
 import uuid
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import in_active_language
+from core.lifecycle import Lifecycle
 from core.storage import private_storage
 
 # Directory freshness rules (issue: listings go stale).
@@ -140,6 +141,16 @@ PROVIDER_TRANSITIONS: dict[str, set[str]] = {
     Provider.Status.SUSPENDED: {Provider.Status.VERIFIED, Provider.Status.DEBARRED},
     Provider.Status.DEBARRED: set(),
 }
+
+PROVIDER_LIFECYCLE = Lifecycle(
+    name="provider",
+    states=Provider.Status,
+    transitions=PROVIDER_TRANSITIONS,
+    refusal=_("A provider that is “%(current)s” cannot become “%(target)s”."),
+    # The provider's own organization reads the entry, under its legal name.
+    organization=lambda provider: provider.organization_id,
+    label=lambda provider: provider.organization.name_zh,
+)
 
 
 def document_upload_path(instance, filename):
@@ -269,7 +280,7 @@ class Service(BilingualNameMixin, models.Model):
         FEMALE = "female", _("Women and girls")
         MALE = "male", _("Men and boys")
 
-    class Hukou(models.TextChoices):
+    class HouseholdRegistration(models.TextChoices):
         ANY = "any", _("Any household registration")
         LOCAL = "local", _("Local household registration only")
 
@@ -319,8 +330,11 @@ class Service(BilingualNameMixin, models.Model):
         _("maximum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
     )
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, default=Gender.ANY)
-    hukou = models.CharField(
-        _("household registration"), max_length=5, choices=Hukou.choices, default=Hukou.ANY
+    household_registration = models.CharField(
+        _("household registration"),
+        max_length=5,
+        choices=HouseholdRegistration.choices,
+        default=HouseholdRegistration.ANY,
     )
     required_statuses = models.JSONField(
         _("assistance status required (any of)"),

@@ -1,67 +1,51 @@
-"""E-mails to providers: a change of their verification status, a document about to expire.
+"""E-mails to providers: a change of their verification status, a document about to
+expire, listings to confirm.
 
-We do not know which language the people reading a provider's mailbox
-prefer, so each mail carries the Chinese text first and the English text
-after it. Mails go to the organization's address and to its active
-provider administrators. Called from ``providers.tasks``, never from a request.
+Mails go to the organization's address and to its active provider
+administrators, in Chinese and then in English (``core.mail``). Called from
+``providers.tasks``, never from a request.
 """
 
-from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from accounts.models import Membership, Role
+from core.mail import (
+    LANGUAGE_SEPARATOR,
+    MAIL_LANGUAGES,
+    absolute,
+    join_bodies,
+    join_subjects,
+    send_bilingual,
+)
+from providers import selectors
 from providers.models import Provider, ProviderDocument
 
-# Chinese first: it is the platform's language and that of most recipients.
-MAIL_LANGUAGES = ("zh-hans", "en")
-LANGUAGE_SEPARATOR = "\n\n----------------------------------------\n\n"
+# LANGUAGE_SEPARATOR and MAIL_LANGUAGES are ``core.mail``'s, still imported from
+# here by code written before it existed.
+__all__ = [
+    "LANGUAGE_SEPARATOR",
+    "MAIL_LANGUAGES",
+    "provider_recipients",
+    "send_confirmation_reminder",
+    "send_document_expiry_email",
+    "send_status_email",
+]
 
 
 def provider_recipients(provider: Provider) -> list[str]:
     """The organization's e-mail and those of its active administrators, each once."""
-    addresses = [provider.organization.email]
-    addresses += (
-        Membership.objects.filter(
-            organization_id=provider.organization_id,
-            role=Role.PROVIDER_ADMIN,
-            is_active=True,
-            user__is_active=True,
-        )
-        .exclude(user__email="")
-        .order_by("pk")
-        .values_list("user__email", flat=True)
+    return selectors.provider_mail_recipients(provider)
+
+
+def _send(*, provider: Provider, template: str, context: dict) -> int:
+    return send_bilingual(
+        recipients=provider_recipients(provider),
+        subject_template=f"providers/email/{template}_subject.txt",
+        body_template=f"providers/email/{template}.txt",
+        context=context,
     )
-    seen, recipients = set(), []
-    for address in addresses:
-        if address and address.lower() not in seen:
-            seen.add(address.lower())
-            recipients.append(address)
-    return recipients
-
-
-def absolute_url(url_name: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(url_name)
-
-
-def _render_bilingual(template_name: str, context: dict) -> list[str]:
-    texts = []
-    for language in MAIL_LANGUAGES:
-        with translation.override(language):
-            texts.append(render_to_string(template_name, context).strip())
-    return texts
-
-
-def _send(*, recipients: list[str], template: str, context: dict) -> int:
-    if not recipients:
-        return 0
-    subjects = _render_bilingual(f"providers/email/{template}_subject.txt", context)
-    # Mail headers hold one line; keep each language's subject once.
-    subject = " / ".join(dict.fromkeys(" ".join(text.split()) for text in subjects))
-    body = LANGUAGE_SEPARATOR.join(_render_bilingual(f"providers/email/{template}.txt", context))
-    return send_mail(subject, body + "\n", None, recipients)
 
 
 def send_status_email(*, provider_id: int, status: str) -> int:
@@ -73,14 +57,14 @@ def send_status_email(*, provider_id: int, status: str) -> int:
     # on since, the next mail carries the newer reason.
     reason = provider.status_reason if provider.status == status else ""
     return _send(
-        recipients=provider_recipients(provider),
+        provider=provider,
         template="status_changed",
         context={
             "provider": provider,
             "status": status,
             "status_label": Provider.Status(status).label,
             "reason": reason,
-            "link": absolute_url("providers:my_profile"),
+            "link": absolute(reverse("providers:my_profile")),
         },
     )
 
@@ -89,12 +73,47 @@ def send_document_expiry_email(*, document: ProviderDocument) -> int:
     """Remind the provider that one of its documents expires soon."""
     provider = document.provider
     return _send(
-        recipients=provider_recipients(provider),
+        provider=provider,
         template="document_expiring",
         context={
             "provider": provider,
             "document": document,
             "kind_label": ProviderDocument.Kind(document.kind).label,
-            "link": absolute_url("providers:documents"),
+            "link": absolute(reverse("providers:documents")),
         },
     )
+
+
+def send_confirmation_reminder(*, provider: Provider, services) -> int:
+    """One mail listing the services unconfirmed for 90 days, with a link to confirm them."""
+    recipients = provider_recipients(provider)
+    if not recipients:
+        return 0
+    link = absolute(reverse("providers:service_list"))
+    subjects, bodies = [], []
+    for language in MAIL_LANGUAGES:
+        with translation.override(language):
+            subjects.append(gettext("Please confirm your service listings are still correct"))
+            lines = [
+                provider.name,
+                "",
+                gettext(
+                    "These services have not been confirmed for 90 days. Please check that "
+                    "each listing is still correct and confirm it, or update it. A service "
+                    "not confirmed for 180 days leaves the public directory until it is "
+                    "confirmed."
+                ),
+                "",
+            ]
+            lines += [
+                "- "
+                + gettext("%(service)s (last confirmed on %(date)s)")
+                % {
+                    "service": service.name,
+                    "date": timezone.localdate(service.last_confirmed_at).isoformat(),
+                }
+                for service in services
+            ]
+            lines += ["", gettext("Confirm or update them here: %(link)s") % {"link": link}]
+            bodies.append("\n".join(lines))
+    return send_mail(join_subjects(subjects), join_bodies(bodies), None, recipients)

@@ -5,16 +5,19 @@ confirmed within 180 days. Every list prefetches what its page shows, so the
 number of queries does not grow with the number of rows.
 """
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from accounts.rules import organizations_where
+from core.mail import unique_addresses
 from providers.models import (
     CAPACITY_STALE_AFTER,
     UNCONFIRMED_HIDDEN_AFTER,
     Provider,
     Service,
+    ServiceCoverage,
+    ServicePoint,
     Site,
 )
 
@@ -262,3 +265,99 @@ def imported_object(model, *, source: str, entity: str, external_id: str):
     if record is None:
         return None
     return model.objects.filter(uuid=record.object_uuid).first()
+
+
+# --- what referrals read of providers --------------------------------------------------
+# Referrals compare a person with a service's eligibility, rank services over the
+# matching index that ``providers.services`` keeps, lock a service while a
+# referral takes or gives back one of its places, and mail a provider's people.
+# They read all of it here, so that no other app names this app's models.
+
+# The codes of a service's eligibility: a person's assistance statuses, gender and
+# household registration are compared with them like for like.
+AssistanceStatus = Service.AssistanceStatus
+ServiceGender = Service.Gender
+ServiceHouseholdRegistration = Service.HouseholdRegistration
+
+
+def service_category_links() -> QuerySet:
+    """Which service offers which need category (rows of ``Service.categories``)."""
+    return Service.categories.through.objects.all()
+
+
+def service_area_links() -> QuerySet:
+    """Which service covers which area (rows of ``Service.areas_covered``)."""
+    return Service.areas_covered.through.objects.all()
+
+
+def service_coverage() -> QuerySet[ServiceCoverage]:
+    """The matching index of (category, area) pairs each service covers."""
+    return ServiceCoverage.objects.all()
+
+
+def service_points() -> QuerySet[ServicePoint]:
+    """The matching index of (category, site position) pairs of each service."""
+    return ServicePoint.objects.all()
+
+
+def services_in_bulk(pks, *, fields) -> dict[int, Service]:
+    """The services ``pks`` with their provider's organization, only ``fields``, by pk.
+
+    Whatever their state: the caller has already chosen them (matching shows the
+    services it ranked among the referable ones).
+    """
+    return Service.objects.select_related("provider__organization").only(*fields).in_bulk(pks)
+
+
+def sites_of_services(service_pks, *, within: Q, fields) -> QuerySet[Site]:
+    """The sites of these services inside ``within``, each annotated with the service
+    it is shown for (``shown_for``: a site shared by two services comes twice)."""
+    return (
+        Site.objects.filter(within, service_links__service_id__in=list(service_pks))
+        .annotate(shown_for=F("service_links__service_id"))
+        .only(*fields)
+        .order_by("pk")
+    )
+
+
+def provider_mail_recipients(provider: Provider, *, staff: bool = False) -> list[str]:
+    """Where mail about the provider goes: the organization's address and its active
+    administrators' (with ``staff``, its active staff's too), each address once."""
+    roles = (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF) if staff else (Role.PROVIDER_ADMIN,)
+    addresses = [provider.organization.email]
+    for role in roles:
+        addresses += (
+            Membership.objects.filter(
+                organization_id=provider.organization_id,
+                role=role,
+                is_active=True,
+                user__is_active=True,
+            )
+            .exclude(user__email="")
+            .order_by("pk")
+            .values_list("user__email", flat=True)
+        )
+    return unique_addresses(addresses)
+
+
+def service_offers(service: Service, category_ids) -> bool:
+    """Whether ``service`` offers any of the need categories ``category_ids`` (one query)."""
+    return service.categories.filter(pk__in=list(category_ids)).exists()
+
+
+# --- what the marketplace reads of providers -------------------------------------------
+# A tender names the grade a bidder needs, a bid is refused for a provider's status,
+# and a new tender alerts the providers whose listed services match it. The
+# marketplace reads them here, so that it names none of this app's models.
+
+ProviderStatus = Provider.Status
+ProviderGrade = Provider.Grade
+
+
+def providers_of_services(services: QuerySet[Service]) -> QuerySet[Provider]:
+    """The providers offering ``services``, each once, with their organization, by id."""
+    return (
+        Provider.objects.filter(pk__in=services.values("provider_id"))
+        .select_related("organization")
+        .order_by("pk")
+    )

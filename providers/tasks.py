@@ -30,14 +30,15 @@ def send_document_expiry_reminders() -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from providers import notifications, services
+    from providers import notifications
+    from providers.services import documents
 
     today = timezone.localdate()
     sent = 0
-    for document in services.documents_needing_expiry_reminder(today):
+    for document in documents.documents_needing_expiry_reminder(today):
         try:
             with transaction.atomic():
-                if services.mark_document_reminded(document=document, today=today):
+                if documents.mark_document_reminded(document=document, today=today):
                     notifications.send_document_expiry_email(document=document)
                     sent += 1
         except OSError:  # mail server unreachable: the next run tries again
@@ -64,11 +65,12 @@ def send_confirmation_reminders() -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from providers import services
+    from providers import notifications
+    from providers.services import listings
 
     now = timezone.now()
     due_by_provider = defaultdict(list)
-    for service in services.services_needing_confirmation_reminder(now):
+    for service in listings.services_needing_confirmation_reminder(now):
         due_by_provider[service.provider_id].append(service)
     sent = 0
     for due in due_by_provider.values():
@@ -78,55 +80,14 @@ def send_confirmation_reminders() -> int:
                 reminded = [
                     service
                     for service in due
-                    if services.mark_confirmation_reminded(service=service, now=now)
+                    if listings.mark_confirmation_reminded(service=service, now=now)
                 ]
                 if reminded:
-                    sent += _send_confirmation_reminder(provider=provider, services=reminded)
+                    sent += notifications.send_confirmation_reminder(
+                        provider=provider, services=reminded
+                    )
         except OSError:  # mail server unreachable: the next run tries again
             logging.getLogger(__name__).exception(
                 "Confirmation reminder for provider %s not sent", provider.uuid
             )
     return sent
-
-
-def _send_confirmation_reminder(*, provider, services) -> int:
-    """One bilingual mail (Chinese, then English) listing the services to confirm."""
-    from django.core.mail import send_mail
-    from django.utils import timezone, translation
-    from django.utils.translation import gettext
-
-    from providers import notifications
-
-    recipients = notifications.provider_recipients(provider)
-    if not recipients:
-        return 0
-    link = notifications.absolute_url("providers:service_list")
-    subjects, bodies = [], []
-    for language in notifications.MAIL_LANGUAGES:
-        with translation.override(language):
-            subjects.append(gettext("Please confirm your service listings are still correct"))
-            lines = [
-                provider.name,
-                "",
-                gettext(
-                    "These services have not been confirmed for 90 days. Please check that "
-                    "each listing is still correct and confirm it, or update it. A service "
-                    "not confirmed for 180 days leaves the public directory until it is "
-                    "confirmed."
-                ),
-                "",
-            ]
-            lines += [
-                "- "
-                + gettext("%(service)s (last confirmed on %(date)s)")
-                % {
-                    "service": service.name,
-                    "date": timezone.localdate(service.last_confirmed_at).isoformat(),
-                }
-                for service in services
-            ]
-            lines += ["", gettext("Confirm or update them here: %(link)s") % {"link": link}]
-            bodies.append("\n".join(lines))
-    subject = " / ".join(dict.fromkeys(subjects))
-    body = notifications.LANGUAGE_SEPARATOR.join(bodies)
-    return send_mail(subject, body + "\n", None, recipients)

@@ -1,9 +1,18 @@
-"""Provider pages: the public directory, registration, the provider's own workspace
-and the verification queue. API routes are in ``providers/api_urls.py``."""
+"""Provider pages: the public directory, registration and documents, the provider's own
+services, capacity and sites, and the verification queue. API routes are in
+``providers/api_urls.py``, the HSDS API's in ``providers/hsds/urls.py``."""
 
 from django.urls import path
 
-from providers.views import directory, manage, registration, verification
+from providers.views import (
+    capacity,
+    directory,
+    documents,
+    listings,
+    registration,
+    sites,
+    verification,
+)
 
 app_name = "providers"
 
@@ -16,31 +25,33 @@ urlpatterns = [
     path("app/provider/", registration.my_profile, name="my_profile"),
     path("app/provider/edit/", registration.edit_profile, name="edit_profile"),
     path("app/provider/submit/", registration.submit, name="submit"),
-    path("app/provider/documents/", registration.documents, name="documents"),
+    path("app/provider/documents/", documents.documents, name="documents"),
     path(
         "app/provider/documents/<uuid:uuid>/",
-        registration.download_document,
+        documents.download_document,
         name="download_document",
     ),
     path(
         "app/provider/documents/<uuid:uuid>/delete/",
-        registration.delete_document,
+        documents.delete_document,
         name="delete_document",
     ),
-    path("app/provider/services/", manage.service_list, name="service_list"),
-    path("app/provider/services/new/", manage.service_create, name="service_create"),
-    path("app/provider/services/<uuid:uuid>/edit/", manage.service_edit, name="service_edit"),
+    path("app/provider/services/", listings.service_list, name="service_list"),
+    path("app/provider/services/new/", listings.service_create, name="service_create"),
+    path("app/provider/services/<uuid:uuid>/edit/", listings.service_edit, name="service_edit"),
     path(
         "app/provider/services/<uuid:uuid>/capacity/",
-        manage.update_capacity,
+        capacity.update_capacity,
         name="update_capacity",
     ),
     path(
-        "app/provider/services/<uuid:uuid>/confirm/", manage.confirm_service, name="confirm_service"
+        "app/provider/services/<uuid:uuid>/confirm/",
+        listings.confirm_service,
+        name="confirm_service",
     ),
-    path("app/provider/sites/", manage.site_list, name="site_list"),
-    path("app/provider/sites/new/", manage.site_create, name="site_create"),
-    path("app/provider/sites/<uuid:uuid>/edit/", manage.site_edit, name="site_edit"),
+    path("app/provider/sites/", sites.site_list, name="site_list"),
+    path("app/provider/sites/new/", sites.site_create, name="site_create"),
+    path("app/provider/sites/<uuid:uuid>/edit/", sites.site_edit, name="site_edit"),
     # verification (platform administrators; agency supervisors where configured)
     path("app/verification/", verification.queue, name="verification_queue"),
     path("app/verification/<uuid:uuid>/", verification.detail, name="verification_detail"),

@@ -9,15 +9,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from referrals.models import (
-    AssistanceStatus,
-    Beneficiary,
-    Consent,
-    Gender,
-    NeedAssessment,
-    Referral,
-    UnmetNeed,
-)
+from referrals.models.assessments import NeedAssessment
+from referrals.models.beneficiaries import AssistanceStatus, Beneficiary, Gender
+from referrals.models.consent import Consent
+from referrals.models.lifecycle import Referral
+from referrals.models.unmet_needs import UnmetNeed
 
 
 def _in_category(prefix: str, code: str) -> Q:

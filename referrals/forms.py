@@ -2,30 +2,22 @@
 
 The forms only parse what a person typed; ``referrals.services`` checks the
 rules and writes. A service's ``ApplicationError`` comes back next to the
-fields through ``attach_errors``, and anything that belongs to no field above
-the form.
+fields through ``core.forms.attach_errors``, and anything that belongs to no
+field above the form.
 """
 
 import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import ApplicationError
-from referrals.models import (
-    MAX_DISABILITY_GRADE,
-    AssistanceStatus,
-    Beneficiary,
-    Consent,
-    Need,
-    NeedAssessment,
-    Priority,
-    Referral,
-    ShareableField,
-    UnmetNeed,
-)
+from core.forms import model_label
+from referrals.models.assessments import Need, NeedAssessment, Priority
+from referrals.models.beneficiaries import MAX_DISABILITY_GRADE, AssistanceStatus, Beneficiary
+from referrals.models.consent import Consent, ShareableField
+from referrals.models.lifecycle import Referral
+from referrals.models.unmet_needs import UnmetNeed
 from taxonomy import selectors as taxonomy_selectors
 
 # Purposes end up in the audit log, whose column holds 200 characters.
@@ -33,45 +25,6 @@ PURPOSE_MAX_LENGTH = 200
 NOTE_MAX_LENGTH = 1000
 # "name, relation" per line; Chinese punctuation is as common as the ASCII comma.
 MEMBER_SEPARATORS = (",", "，", "、")
-
-
-def _label(model, field_name: str) -> str:
-    """The model field's own label, so the forms, the admin and the API say the same thing."""
-    return capfirst(model._meta.get_field(field_name).verbose_name)
-
-
-def attach_errors(form: forms.Form, error: ApplicationError, *, field_map=None) -> None:
-    """Show a service's field errors next to the form's fields; the rest above the form."""
-    field_map = field_map or {}
-    placed = False
-    for name, messages in error.field_errors.items():
-        name = field_map.get(name, name)
-        messages = messages if isinstance(messages, list | tuple) else [messages]
-        if name in form.fields:
-            form.add_error(name, [str(message) for message in messages])
-            placed = True
-        else:
-            form.add_error(None, [str(message) for message in messages])
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
-
-
-def category_choices():
-    """Active need categories under their group's name, in tree order (one query)."""
-    groups: dict[int, tuple[str, list]] = {}
-    ungrouped = []
-    categories = list(taxonomy_selectors.active_categories())
-    parents = {category.parent_id for category in categories if category.parent_id}
-    for category in categories:
-        if category.parent_id is None:
-            if category.pk not in parents:
-                ungrouped.append((category.code, category.name))
-            continue
-        _group, options = groups.setdefault(category.parent_id, (category.parent.name, []))
-        options.append((category.code, category.name))
-    return [*ungrouped, *groups.values()]
-
 
 # --- people ---------------------------------------------------------------------
 
@@ -120,15 +73,15 @@ def format_household_members(members) -> str:
 class PersonForm(forms.Form):
     """A beneficiary's record; gender and birth date come from the ID number."""
 
-    name = forms.CharField(label=_label(Beneficiary, "name"), max_length=100)
+    name = forms.CharField(label=model_label(Beneficiary, "name"), max_length=100)
     id_number = forms.CharField(
-        label=_label(Beneficiary, "id_number"),
+        label=model_label(Beneficiary, "id_number"),
         max_length=40,
         help_text=_("The 18-character resident ID number. Gender and birth date are read from it."),
     )
-    phone = forms.CharField(label=_label(Beneficiary, "phone"), max_length=30, required=False)
+    phone = forms.CharField(label=model_label(Beneficiary, "phone"), max_length=30, required=False)
     address = forms.CharField(
-        label=_label(Beneficiary, "address"),
+        label=model_label(Beneficiary, "address"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
@@ -137,7 +90,7 @@ class PersonForm(forms.Form):
         ),
     )
     household_members = forms.CharField(
-        label=_label(Beneficiary, "household_members"),
+        label=model_label(Beneficiary, "household_members"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
@@ -146,31 +99,31 @@ class PersonForm(forms.Form):
         ),
     )
     household_size = forms.IntegerField(
-        label=_label(Beneficiary, "household_size"),
+        label=model_label(Beneficiary, "household_size"),
         min_value=1,
         max_value=50,
         required=False,
         help_text=_("Counts the person too. Leave empty to count the members listed above."),
     )
     assistance_statuses = forms.MultipleChoiceField(
-        label=_label(Beneficiary, "assistance_statuses"),
+        label=model_label(Beneficiary, "assistance_statuses"),
         choices=AssistanceStatus.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("The social assistance the person receives now."),
     )
     disability_grade = forms.TypedChoiceField(
-        label=_label(Beneficiary, "disability_grade"),
+        label=model_label(Beneficiary, "disability_grade"),
         choices=[("", _("None")), *[(g, str(g)) for g in range(1, MAX_DISABILITY_GRADE + 1)]],
         coerce=int,
         empty_value=None,
         required=False,
         help_text=Beneficiary._meta.get_field("disability_grade").help_text,
     )
-    local_hukou = forms.BooleanField(
-        label=_label(Beneficiary, "local_hukou"),
+    local_household_registration = forms.BooleanField(
+        label=model_label(Beneficiary, "local_household_registration"),
         required=False,
-        help_text=Beneficiary._meta.get_field("local_hukou").help_text,
+        help_text=Beneficiary._meta.get_field("local_household_registration").help_text,
     )
 
     def __init__(self, *args, **kwargs):
@@ -193,7 +146,7 @@ class PersonForm(forms.Form):
             "household_size": beneficiary.household_size,
             "assistance_statuses": beneficiary.assistance_statuses,
             "disability_grade": beneficiary.disability_grade,
-            "local_hukou": beneficiary.local_hukou,
+            "local_household_registration": beneficiary.local_household_registration,
         }
 
     def service_arguments(self) -> dict:
@@ -223,11 +176,11 @@ class PersonalDataForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(
-        label=_label(NeedAssessment, "assessed_on"),
+        label=model_label(NeedAssessment, "assessed_on"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     priority = forms.ChoiceField(
-        label=_label(NeedAssessment, "priority"),
+        label=model_label(NeedAssessment, "priority"),
         choices=Priority.choices,
         widget=forms.RadioSelect,
         help_text=_("Urgent needs are referred as urgent: providers must answer within 4 hours."),
@@ -248,22 +201,22 @@ class AssessmentForm(forms.Form):
 class NeedForm(forms.Form):
     """One need of an assessment; a row left empty is ignored."""
 
-    category = forms.ChoiceField(label=_label(Need, "category"))
+    category = forms.ChoiceField(label=model_label(Need, "category"))
     tier = forms.ModelChoiceField(
-        label=_label(Need, "tier"),
+        label=model_label(Need, "tier"),
         queryset=taxonomy_selectors.service_tiers(),
         to_field_name="code",
         required=False,
         empty_label=_("Not set"),
     )
     severity = forms.TypedChoiceField(
-        label=_label(Need, "severity"),
+        label=model_label(Need, "severity"),
         choices=Need.Severity.choices,
         coerce=int,
         initial=Need.Severity.MODERATE,
     )
     notes = forms.CharField(
-        label=_label(Need, "notes"),
+        label=model_label(Need, "notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -298,12 +251,12 @@ NeedFormSet = forms.formset_factory(
 
 class UnmetNeedForm(forms.Form):
     reason = forms.ChoiceField(
-        label=_label(UnmetNeed, "reason"),
+        label=model_label(UnmetNeed, "reason"),
         choices=UnmetNeed.Reason.choices,
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_label(UnmetNeed, "note"),
+        label=model_label(UnmetNeed, "note"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -320,7 +273,7 @@ class ReferForm(forms.Form):
 
     service = forms.UUIDField(widget=forms.HiddenInput)
     urgency = forms.ChoiceField(
-        label=_label(Referral, "urgency"),
+        label=model_label(Referral, "urgency"),
         choices=Referral.Urgency.choices,
         widget=forms.RadioSelect,
         help_text=_(
@@ -329,7 +282,7 @@ class ReferForm(forms.Form):
         ),
     )
     reason = forms.CharField(
-        label=_label(Referral, "reason"),
+        label=model_label(Referral, "reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
@@ -360,12 +313,12 @@ class ConsentForm(forms.Form):
         ),
     )
     purpose = forms.CharField(
-        label=_label(Consent, "purpose"),
+        label=model_label(Consent, "purpose"),
         max_length=PURPOSE_MAX_LENGTH,
         help_text=_("What the provider may use the data for, as told to the person."),
     )
     method = forms.ChoiceField(
-        label=_label(Consent, "method"),
+        label=model_label(Consent, "method"),
         choices=[
             choice
             for choice in Consent.Method.choices
@@ -405,9 +358,9 @@ class OverrideForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    purpose = forms.CharField(label=_label(Consent, "purpose"), max_length=PURPOSE_MAX_LENGTH)
+    purpose = forms.CharField(label=model_label(Consent, "purpose"), max_length=PURPOSE_MAX_LENGTH)
     reason = forms.CharField(
-        label=_label(Consent, "override_reason"),
+        label=model_label(Consent, "override_reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Why the referral cannot wait for the person's consent. Recorded in the audit log."
@@ -445,7 +398,7 @@ class NoteForm(forms.Form):
 
 class DeclineForm(NoteForm):
     reason_code = forms.ChoiceField(
-        label=_label(Referral, "decline_reason"),
+        label=model_label(Referral, "decline_reason"),
         choices=Referral.DeclineReason.choices,
         widget=forms.RadioSelect,
     )
@@ -454,7 +407,7 @@ class DeclineForm(NoteForm):
 
 class CompleteForm(NoteForm):
     outcome = forms.ChoiceField(
-        label=_label(Referral, "outcome"),
+        label=model_label(Referral, "outcome"),
         choices=Referral.Outcome.choices,
         widget=forms.RadioSelect,
     )
@@ -463,7 +416,7 @@ class CompleteForm(NoteForm):
 
 class FailForm(NoteForm):
     reason_code = forms.ChoiceField(
-        label=_label(Referral, "failure_reason"),
+        label=model_label(Referral, "failure_reason"),
         choices=Referral.FailureReason.choices,
         widget=forms.RadioSelect,
     )

@@ -76,6 +76,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -90,25 +91,18 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.errors import ApplicationError
 from places.models import Area
-from providers.models import (
-    CAPACITY_STALE_AFTER,
-    Provider,
-    Service,
-    ServiceCoverage,
-    ServicePoint,
-    Site,
-)
-from providers.selectors import referable_services
-from referrals.models import AssistanceStatus, Beneficiary
+from providers import selectors as provider_selectors
+from providers.selectors import CAPACITY_STALE_AFTER, ServiceGender, ServiceHouseholdRegistration
+from referrals.models.beneficiaries import AssistanceStatus, Beneficiary
 from taxonomy.models import NeedCategory
+
+# Services, providers and sites are the providers app's rows, read through its selectors.
+Service = Provider = Site = Model
 
 # A site farther than this does not count as near: about an hour across
 # Shanghai by public transport, the most a person in need can be asked to travel.
 MAX_DISTANCE_KM = 15.0
 DEFAULT_LIMIT = 20
-
-CategoryLink = Service.categories.through
-AreaLink = Service.areas_covered.through
 
 UNKNOWN_CATEGORY = gettext_lazy("Choose a need category from the list.")
 
@@ -216,21 +210,21 @@ class GenderRule(EligibilityRule):
     name = "gender"
 
     def condition(self, context):
-        return Q(gender__in=[Service.Gender.ANY, context.beneficiary.gender])
+        return Q(gender__in=[ServiceGender.ANY, context.beneficiary.gender])
 
     def explain(self, service, context):
-        if service.gender == Service.Gender.FEMALE:
+        if service.gender == ServiceGender.FEMALE:
             return _("For women and girls only.")
         return _("For men and boys only.")
 
 
-class HukouRule(EligibilityRule):
-    name = "hukou"
+class HouseholdRegistrationRule(EligibilityRule):
+    name = "household_registration"
 
     def condition(self, context):
-        if context.beneficiary.local_hukou:
+        if context.beneficiary.local_household_registration:
             return None
-        return Q(hukou=Service.Hukou.ANY)
+        return Q(household_registration=ServiceHouseholdRegistration.ANY)
 
     def explain(self, service, context):
         return _(
@@ -268,7 +262,7 @@ class AssistanceStatusRule(EligibilityRule):
 ELIGIBILITY_RULES: tuple[EligibilityRule, ...] = (
     AgeRule(),
     GenderRule(),
-    HukouRule(),
+    HouseholdRegistrationRule(),
     AssistanceStatusRule(),
 )
 
@@ -311,7 +305,7 @@ class CategoryFit(Component):
         category = context.category
         if category.is_group:
             return Value(self.weight)
-        specialist = CategoryLink.objects.filter(
+        specialist = provider_selectors.service_category_links().filter(
             service_id=OuterRef("pk"), needcategory_id=category.pk
         )
         return Case(
@@ -326,7 +320,12 @@ class CategoryFit(Component):
         # read, the categories are in the context already.
         if not context.category.is_group:
             return
-        offered = _links(CategoryLink, "needcategory_id", services, context.category_ids)
+        offered = _links(
+            provider_selectors.service_category_links(),
+            "needcategory_id",
+            services,
+            context.category_ids,
+        )
         for service in services:
             service.matching_categories = sorted(
                 (context.categories[pk] for pk in offered.get(service.pk, ())),
@@ -360,7 +359,7 @@ class Coverage(Component):
         whens = [
             When(
                 Exists(
-                    ServiceCoverage.objects.filter(
+                    provider_selectors.service_coverage().filter(
                         service_id=OuterRef("pk"),
                         category_id__in=context.category_ids,
                         area_id__in=area_ids,
@@ -380,7 +379,12 @@ class Coverage(Component):
 
     def load(self, services, context):
         # The areas are in the context already: only the links are read.
-        covered = _links(AreaLink, "area_id", services, [a.pk for a in context.areas])
+        covered = _links(
+            provider_selectors.service_area_links(),
+            "area_id",
+            services,
+            [a.pk for a in context.areas],
+        )
         for service in services:
             service.covered_here = [a for a in context.areas if a.pk in covered.get(service.pk, ())]
 
@@ -545,11 +549,7 @@ def matches_for(
     best = _best(candidates, context, rules, components, limit)
     if not best:
         return []
-    services = (
-        Service.objects.select_related("provider__organization")
-        .only(*SHOWN_FIELDS)
-        .in_bulk([s.pk for s in best])
-    )
+    services = provider_selectors.services_in_bulk([s.pk for s in best], fields=SHOWN_FIELDS)
     # (A service deleted in between is simply left out.)
     shown = [(services[s.pk], s) for s in best if s.pk in services]
     for component in components:
@@ -569,7 +569,7 @@ SHOWN_FIELDS = (
     "min_age",
     "max_age",
     "gender",
-    "hukou",
+    "household_registration",
     "required_statuses",
     "free_slots",
     "waitlist_length",
@@ -578,12 +578,12 @@ SHOWN_FIELDS = (
 SITE_FIELDS = ("uuid", "name_zh", "name_en", "address", "latitude", "longitude")
 
 
-def _links(link_model, column: str, services: list[Service], wanted: list[int]) -> dict:
+def _links(links: QuerySet, column: str, services: list[Service], wanted: list[int]) -> dict:
     """``{service pk: {linked pk, …}}`` for the services shown, only the ``wanted`` links."""
     linked: dict[int, set[int]] = {}
     if not services or not wanted:
         return linked
-    rows = link_model.objects.filter(
+    rows = links.filter(
         service_id__in=[service.pk for service in services], **{f"{column}__in": wanted}
     ).values_list("service_id", column)
     for service_id, pk in rows:
@@ -598,11 +598,8 @@ def _load_sites_nearby(services: list[Service], context: MatchContext) -> None:
     if context.point is None or not services:
         return
     by_pk = {service.pk: service for service in services}
-    sites = (
-        Site.objects.filter(context.site_is_in_box(), service_links__service_id__in=list(by_pk))
-        .annotate(shown_for=F("service_links__service_id"))
-        .only(*SITE_FIELDS)
-        .order_by("pk")
+    sites = provider_selectors.sites_of_services(
+        by_pk, within=context.site_is_in_box(), fields=SITE_FIELDS
     )
     for site in sites:
         by_pk[site.shown_for].sites_nearby.append(site)
@@ -697,26 +694,27 @@ def _candidates(context: MatchContext) -> QuerySet[Service] | None:
     if context.areas:
         # One index scan (category, area) of the coverage index.
         reach.append(
-            ServiceCoverage.objects.filter(
+            provider_selectors.service_coverage()
+            .filter(
                 category_id__in=context.category_ids,
                 area_id__in=[area.pk for area in context.areas],
-            ).values("service_id")
+            )
+            .values("service_id")
         )
     if context.point is not None:
         # One index range scan (category, latitude, longitude) finds the points of
         # the categories inside the box before any distance is computed; the
         # distance then decides.
         reach.append(
-            ServicePoint.objects.filter(
-                context.site_is_in_box(), category_id__in=context.category_ids
-            )
+            provider_selectors.service_points()
+            .filter(context.site_is_in_box(), category_id__in=context.category_ids)
             .alias(km=_distance_expression(context.point, ""))
             .filter(km__lte=MAX_DISTANCE_KM)
             .values("service_id")
         )
     if not reach:
         return None
-    return _with_distance(referable_services(context.now), context).filter(
+    return _with_distance(provider_selectors.referable_services(context.now), context).filter(
         pk__in=reach[0].union(*reach[1:]) if len(reach) > 1 else reach[0]
     )
 
@@ -726,7 +724,8 @@ def _with_distance(services: QuerySet[Service], context: MatchContext) -> QueryS
     if context.point is None:
         return services
     nearest = (
-        ServicePoint.objects.filter(service_id=OuterRef("pk"), category_id__in=context.category_ids)
+        provider_selectors.service_points()
+        .filter(service_id=OuterRef("pk"), category_id__in=context.category_ids)
         .annotate(km=_distance_expression(context.point, ""))
         .filter(km__lte=MAX_DISTANCE_KM)
         .order_by("km")

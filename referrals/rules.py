@@ -4,7 +4,7 @@ Caseworkers manage their own agency's beneficiaries and referrals;
 supervisors of that agency see everything read-only and may override a
 missing consent with a written reason. A provider sees the referrals sent to
 it (never drafts) and answers them; it sees personal data only through the
-consent (``referrals.services.read_shared_fields``). Nobody else — not
+consent (``referrals.services.consent.read_shared_fields``). Nobody else — not
 another agency, not a platform administrator — has any path here.
 """
 

@@ -19,6 +19,6 @@ def send_referral_notification(self, referral_id: int, event: str):
 @shared_task
 def process_referral_deadlines() -> dict:
     """Half-time and full-time reminders and expiry of unanswered referrals (every 5 minutes)."""
-    from referrals import services
+    from referrals.services import deadlines
 
-    return services.process_referral_deadlines()
+    return deadlines.process_referral_deadlines()

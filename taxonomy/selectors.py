@@ -28,6 +28,28 @@ def active_categories() -> QuerySet[NeedCategory]:
     )
 
 
+def category_choices() -> list:
+    """Active categories as form choices: each group's categories under its name (one query).
+
+    ``(code, name)`` pairs, so a form stores codes. A group with categories
+    becomes an ``(group name, [(code, name), …])`` option group and cannot be
+    chosen itself; a group without any is a plain choice, listed first. Groups
+    and categories keep their tree order.
+    """
+    categories = list(active_categories())
+    parents = {category.parent_id for category in categories if category.parent_id}
+    ungrouped = []
+    groups: dict[int, tuple[str, list]] = {}
+    for category in categories:
+        if category.parent_id is None:
+            if category.pk not in parents:
+                ungrouped.append((category.code, category.name))
+            continue
+        _name, options = groups.setdefault(category.parent_id, (category.parent.name, []))
+        options.append((category.code, category.name))
+    return [*ungrouped, *groups.values()]
+
+
 def category_groups() -> QuerySet[NeedCategory]:
     """The active top-level groups (基本生活救助, 专项救助…)."""
     return NeedCategory.objects.filter(is_active=True, parent=None).order_by("sort_order", "code")

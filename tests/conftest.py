@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -79,3 +80,35 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def pudong():
+    """The district most tests place people and sites in; a test module may define its own."""
+    from tests.factories.places import shanghai_district
+
+    return shanghai_district()
+
+
+@pytest.fixture
+def fake_geocoder(monkeypatch, pudong):
+    """Replace the geocoder: addresses in 浦东新区 resolve to the district, others are not found.
+
+    Code under test calls ``places.geocoding.geocode`` through the module, so
+    replacing the module's function is enough, and no test parses addresses.
+    The ``pudong`` it answers with is the test module's own when it has one.
+    """
+    from places import geocoding
+
+    def geocode(address):
+        if "浦东新区" in (address or ""):
+            return geocoding.GeocodeResult(
+                found=True,
+                area=pudong,
+                latitude=Decimal("31.221517"),
+                longitude=Decimal("121.544379"),
+                precision=geocoding.Precision.DISTRICT,
+            )
+        return geocoding.not_found(geocoding.ADDRESS_NOT_FOUND)
+
+    monkeypatch.setattr(geocoding, "geocode", geocode)

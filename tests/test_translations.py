@@ -48,6 +48,7 @@ SOURCE_DIRS = [
     "referrals",
     "evaluation",
     "cms",
+    "demo",
     "templates",
     "static",
     "locale",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedCharField, EncryptedTextField
+from core.lifecycle import Lifecycle
 
 
 class Feedback(models.Model):
@@ -57,12 +58,30 @@ class Feedback(models.Model):
 
 
 # Allowed status changes; cms.services.change_feedback_status is the only mover.
+# Closing comes after an answer; an answer may be reopened when the person comes back.
 FEEDBACK_TRANSITIONS = {
     Feedback.Status.RECEIVED: {Feedback.Status.IN_PROGRESS, Feedback.Status.ANSWERED},
     Feedback.Status.IN_PROGRESS: {Feedback.Status.ANSWERED},
     Feedback.Status.ANSWERED: {Feedback.Status.CLOSED, Feedback.Status.IN_PROGRESS},
     Feedback.Status.CLOSED: set(),
 }
+
+
+def _write_step(feedback, previous, status, actor, now, note, extra) -> None:
+    # The step the person sees with their tracking number (without the actor's name).
+    FeedbackEvent.objects.create(feedback=feedback, status=status, note=note, actor=actor, **extra)
+
+
+FEEDBACK_LIFECYCLE = Lifecycle(
+    name="feedback",
+    states=Feedback.Status,
+    transitions=FEEDBACK_TRANSITIONS,
+    refusal=_("Feedback that is “%(current)s” cannot become “%(target)s”."),
+    # The agency answering it reads the entry, under the tracking number (never the message).
+    organization=lambda feedback: feedback.agency_id,
+    label=lambda feedback: feedback.tracking_number,
+    history=_write_step,
+)
 
 
 class FeedbackEvent(models.Model):

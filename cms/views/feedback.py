@@ -5,7 +5,10 @@ shared cache may keep them. The agency pages show what the person wrote and how
 to reach them: opening one is a read of personal data and goes in the audit log.
 """
 
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,14 +19,35 @@ from django.views.decorators.cache import never_cache
 from cms import selectors, services
 from cms.forms import FeedbackForm, FeedbackStatusChangeForm, FeedbackStatusLookupForm
 from cms.models import Feedback
+from cms.rules import handles_feedback
 from core.audit import record_read
 from core.errors import ApplicationError
+from core.forms import attach_errors
 from core.middleware import client_ip
-from core.permissions import public, rule_required
+from core.permissions import public
 
 SESSION_KEY = "cms.feedback.sent"
 INBOX_PAGE_SIZE = 50
 PERSONAL_FIELDS = ("message", "contact_name", "contact")
+
+
+def feedback_handler_required(view):
+    """The agency's caseworkers, supervisors and commissioners only; 404 for anyone else.
+
+    Asked of the predicate, not ``user.has_perm``: a superuser without a role
+    at an agency has no business reading complaints that may name a person.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not handles_feedback.test(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.permission_policy = "rule:cms.open_feedback_inbox"
+    return wrapped
 
 
 def _breadcrumbs(*trail):
@@ -115,7 +139,7 @@ def status(request):
     return response
 
 
-@rule_required("cms.open_feedback_inbox")
+@feedback_handler_required
 def inbox(request):
     status_filter = request.GET.get("status", "")
     if status_filter not in Feedback.Status.values:
@@ -138,12 +162,12 @@ def inbox(request):
     )
 
 
-@rule_required("cms.open_feedback_inbox")
+@feedback_handler_required
 def handle(request, uuid):
     feedback = selectors.feedback_to_handle(request.user, uuid)
     if feedback is None:
         raise Http404
-    form = FeedbackStatusChangeForm(request.POST or None, feedback=feedback)
+    form = FeedbackStatusChangeForm(request.POST or None, feedback=feedback, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_feedback_status(
@@ -154,7 +178,7 @@ def handle(request, uuid):
                 public_reply=form.cleaned_data["public_reply"],
             )
         except ApplicationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(
                 request, _("The status is changed; the person sees it with their number.")
@@ -182,13 +206,3 @@ def handle(request, uuid):
             ],
         },
     )
-
-
-def _attach_errors(form, error: ApplicationError) -> None:
-    placed = False
-    for name, field_messages in error.field_errors.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))

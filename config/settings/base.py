@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "referrals",
     "evaluation",
     "cms",
+    "demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.simple_translation",

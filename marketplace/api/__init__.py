@@ -8,7 +8,7 @@ module                 routes
                        the tender-scoped actions of the modules below
 ``clarifications``     ``/tenders/{id}/clarifications/``, ``/clarifications/{uuid}/``
 ``bids``               ``/tenders/{id}/bids/``, ``/bids/``, ``/bids/{uuid}/``
-``evaluation``         ``/tenders/{id}/panel/``, ``scores/``, ``moderation/``, ``results/``
+``panels``             ``/tenders/{id}/panel/``, ``scores/``, ``moderation/``, ``results/``
 ``awards``             ``/tenders/{id}/awards/``, ``/awards/{uuid}/``, ``/complaints/{uuid}/``
 ``alerts``             ``/alerts/`` (the caller's own), ``/alerts/{uuid}/read/``,
                        ``/alerts/read-all/``
@@ -23,7 +23,7 @@ Who sees what follows SPEC §4 and the pages:
 - Tenders are public once published; drafts only to their own agency.
 - Clarifications never name the asker to anyone but the asking provider and
   the lead agency: for everyone else the asker fields are absent.
-- Bids are read only through the sealing selectors (``selectors.bid_for``,
+- Bids are read only through the sealing selectors (``selectors.bids.bid_for``,
   ``visible_bids``, ``visible_bid``). Before the deadline a bid exists for
   its own provider alone — for the lead agency, panel members, platform
   administrators and superusers it answers 404. After the deadline the
@@ -32,7 +32,8 @@ Who sees what follows SPEC §4 and the pages:
 - Panel members declare conflicts before scoring; members see each other's
   scores only after submitting their own; the chair moderates and locks.
 
-Every write calls one function of ``marketplace.services``; their
+Every write calls one function of ``marketplace.services`` (the topic module of
+the same name); their
 ``ApplicationError`` becomes a 400 with field errors and their
 ``PermissionDenied`` a 403 (``core.api.exception_handler``). An object outside
 the user's scope answers 404 before any service runs. Objects are addressed by

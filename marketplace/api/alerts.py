@@ -10,9 +10,10 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from marketplace import selectors, services
 from marketplace.api.common import UUID_PATTERN, TenderReferenceSerializer
-from marketplace.models import Alert
+from marketplace.models.alerts import Alert
+from marketplace.selectors import alerts as alert_selectors
+from marketplace.services import alerts as alert_services
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -66,14 +67,14 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Alert.objects.none()
-        return selectors.alerts_for(self.request.user)
+        return alert_selectors.alerts_for(self.request.user)
 
     @extend_schema(request=None, responses=AlertSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, *args, **kwargs):
         """Mark the alert read (it keeps the moment it was first read)."""
         alert = self.get_object()
-        services.mark_alerts_read(user=request.user, alert_ids=[alert.pk])
+        alert_services.mark_alerts_read(user=request.user, alert_ids=[alert.pk])
         alert.refresh_from_db(fields=["read_at"])
         return Response(AlertSerializer(alert).data)
 
@@ -81,4 +82,4 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=False, methods=["post"], url_path="read-all", filter_backends=[])
     def read_all(self, request, *args, **kwargs):
         """Mark every unread alert read; says how many were."""
-        return Response({"marked": services.mark_alerts_read(user=request.user)})
+        return Response({"marked": alert_services.mark_alerts_read(user=request.user)})

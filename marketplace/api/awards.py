@@ -13,7 +13,6 @@ from rest_framework import exceptions, permissions, serializers, status, viewset
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from marketplace import selectors, services
 from marketplace.api.common import (
     MAX_NUMBER,
     TENDER_ID_PARAMETER,
@@ -23,7 +22,13 @@ from marketplace.api.common import (
     ReasonInputSerializer,
     lot_by_number,
 )
-from marketplace.models import Award, Complaint
+from marketplace.models.awards import Award
+from marketplace.models.complaints import RESOLUTIONS, Complaint
+from marketplace.selectors import awards as award_selectors
+from marketplace.selectors import bids as bid_selectors
+from marketplace.selectors import complaints as complaint_selectors
+from marketplace.services import awards as award_services
+from marketplace.services import complaints as complaint_services
 from providers import selectors as provider_selectors
 
 
@@ -94,10 +99,7 @@ class ComplaintInputSerializer(serializers.Serializer):
 
 
 # How a commissioner may resolve a complaint.
-COMPLAINT_OUTCOMES = [
-    (Complaint.Status.UPHELD.value, Complaint.Status.UPHELD.label),
-    (Complaint.Status.DISMISSED.value, Complaint.Status.DISMISSED.label),
-]
+COMPLAINT_OUTCOMES = [(outcome.value, outcome.label) for outcome in RESOLUTIONS]
 
 
 class ResolutionInputSerializer(serializers.Serializer):
@@ -134,18 +136,18 @@ class TenderAwardActions:
             data = serializer.validated_data
             bid = None
             if data.get("bid"):
-                bid = selectors.bid_for(request.user, data["bid"])
+                bid = bid_selectors.bid_for(request.user, data["bid"])
                 if bid is None or bid.tender_id != tender.pk:
                     raise serializers.ValidationError({"bid": [_("No such bid on this tender.")]})
-            award = services.recommend_award(
+            award = award_services.recommend_award(
                 lot=lot_by_number(tender, data["lot"]),
                 actor=request.user,
                 bid=bid,
                 reason=data.get("reason", ""),
             )
-            award = selectors.award_for(request.user, award.uuid)
+            award = award_selectors.award_for(request.user, award.uuid)
             return Response(AwardSerializer(award).data, status=status.HTTP_201_CREATED)
-        awards = selectors.awards_visible_to(request.user, tender)
+        awards = award_selectors.awards_visible_to(request.user, tender)
         return Response(AwardSerializer(awards, many=True).data)
 
 
@@ -164,13 +166,15 @@ class AwardViewSet(viewsets.GenericViewSet):
         return Award.objects.none()  # every read goes through selectors.award_for
 
     def get_object(self):
-        award = selectors.award_for(self.request.user, self.kwargs["uuid"])
+        award = award_selectors.award_for(self.request.user, self.kwargs["uuid"])
         if award is None:
             raise Http404
         return award
 
     def _output(self, award: Award) -> Response:
-        return Response(AwardSerializer(selectors.award_for(self.request.user, award.uuid)).data)
+        return Response(
+            AwardSerializer(award_selectors.award_for(self.request.user, award.uuid)).data
+        )
 
     def retrieve(self, request, *args, **kwargs):
         return Response(AwardSerializer(self.get_object()).data)
@@ -179,7 +183,9 @@ class AwardViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
         """Approve the award: funds are committed, the notice published, the standstill starts."""
-        return self._output(services.approve_award(award=self.get_object(), actor=request.user))
+        return self._output(
+            award_services.approve_award(award=self.get_object(), actor=request.user)
+        )
 
     @extend_schema(request=ReasonInputSerializer, responses=AwardSerializer)
     @action(detail=True, methods=["post"])
@@ -188,7 +194,7 @@ class AwardViewSet(viewsets.GenericViewSet):
         award = self.get_object()
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.cancel_award(
+        award_services.cancel_award(
             award=award, reason=serializer.validated_data["reason"], actor=request.user
         )
         return self._output(award)
@@ -211,19 +217,21 @@ class AwardViewSet(viewsets.GenericViewSet):
         award = self.get_object()
         if request.method == "POST":
             provider = provider_selectors.provider_of(request.user)
-            bid = selectors.bid_on(provider, award.lot)
+            bid = bid_selectors.bid_on(provider, award.lot)
             if bid is None:
                 raise exceptions.PermissionDenied(
                     _("Only a provider that bid on this lot can complain about its award.")
                 )
             serializer = ComplaintInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            complaint = services.lodge_complaint(
+            complaint = complaint_services.lodge_complaint(
                 award=award, bid=bid, user=request.user, text=serializer.validated_data["text"]
             )
-            complaint = selectors.complaint_for(request.user, complaint.uuid)
+            complaint = complaint_selectors.complaint_for(request.user, complaint.uuid)
             return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
-        complaints = selectors.complaints_visible_to(request.user, award.tender).filter(award=award)
+        complaints = complaint_selectors.complaints_visible_to(request.user, award.tender).filter(
+            award=award
+        )
         return Response(ComplaintSerializer(complaints, many=True).data)
 
 
@@ -239,13 +247,13 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         return Complaint.objects.none()  # every read goes through selectors.complaint_for
 
     def get_object(self):
-        complaint = selectors.complaint_for(self.request.user, self.kwargs["uuid"])
+        complaint = complaint_selectors.complaint_for(self.request.user, self.kwargs["uuid"])
         if complaint is None:
             raise Http404
         return complaint
 
     def _output(self, complaint: Complaint) -> Response:
-        fresh = selectors.complaint_for(self.request.user, complaint.uuid)
+        fresh = complaint_selectors.complaint_for(self.request.user, complaint.uuid)
         return Response(ComplaintSerializer(fresh).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -258,7 +266,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         complaint = self.get_object()
         serializer = ResolutionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.resolve_complaint(
+        complaint_services.resolve_complaint(
             complaint=complaint, actor=request.user, **serializer.validated_data
         )
         return self._output(complaint)
@@ -267,5 +275,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
         """The complaining provider withdraws its open complaint."""
-        complaint = services.withdraw_complaint(complaint=self.get_object(), user=request.user)
+        complaint = complaint_services.withdraw_complaint(
+            complaint=self.get_object(), user=request.user
+        )
         return self._output(complaint)

@@ -10,7 +10,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from marketplace import rules as marketplace_rules
-from marketplace import selectors, services
 from marketplace.api.common import (
     MAX_NUMBER,
     TENDER_ID_PARAMETER,
@@ -21,8 +20,11 @@ from marketplace.api.common import (
     criterion_by_number,
     lot_by_number,
 )
-from marketplace.models import Bid, Tender
+from marketplace.models.bids import Bid
+from marketplace.models.tenders import Tender
 from marketplace.pdf import assessment_summary_filename, render_assessment_summary_pdf
+from marketplace.selectors import bids as bid_selectors
+from marketplace.services import bids as bid_services
 from providers import selectors as provider_selectors
 
 
@@ -185,7 +187,7 @@ class TenderBidActions:
         """
         tender = self.get_object()
         if request.method == "GET":
-            visible = selectors.visible_bids(request.user, tender)
+            visible = bid_selectors.visible_bids(request.user, tender)
             return Response(BidSerializer(visible, many=True).data)
         provider = provider_selectors.provider_of(request.user)
         if provider is None:
@@ -194,7 +196,7 @@ class TenderBidActions:
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         lot = lot_by_number(tender, data["lot"])
-        bid = services.save_bid_draft(
+        bid = bid_services.save_bid_draft(
             lot=lot,
             provider=provider,
             user=request.user,
@@ -205,7 +207,7 @@ class TenderBidActions:
 
 
 def _bid_output(user, bid: Bid) -> dict:
-    visible = selectors.visible_bid(user, bid)
+    visible = bid_selectors.visible_bid(user, bid)
     if visible is None:
         raise Http404
     return BidSerializer(visible).data
@@ -229,10 +231,10 @@ class BidViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Bid.objects.none()
-        return selectors.bids_of(self.request.user)
+        return bid_selectors.bids_of(self.request.user)
 
     def get_object(self):
-        bid = selectors.bid_for(self.request.user, self.kwargs["uuid"])
+        bid = bid_selectors.bid_for(self.request.user, self.kwargs["uuid"])
         if bid is None:
             raise Http404
         return bid
@@ -251,8 +253,10 @@ class BidViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         # Left out: unchanged, the bidder's own price read through the sealing selector.
-        price = data["price"] if "price" in data else selectors.visible_bid(request.user, bid).price
-        bid = services.save_bid_draft(
+        price = (
+            data["price"] if "price" in data else bid_selectors.visible_bid(request.user, bid).price
+        )
+        bid = bid_services.save_bid_draft(
             lot=bid.lot,
             provider=bid.provider,
             user=request.user,
@@ -265,25 +269,25 @@ class BidViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, *args, **kwargs):
         """Submit the bid, by server time before the deadline; eligibility is checked now."""
-        return self._output(services.submit_bid(bid=self.get_object(), user=request.user))
+        return self._output(bid_services.submit_bid(bid=self.get_object(), user=request.user))
 
     @extend_schema(request=None, responses=BidSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, *args, **kwargs):
         """Take a submitted bid back to draft to change it; submit it again in time."""
-        return self._output(services.reopen_bid(bid=self.get_object(), user=request.user))
+        return self._output(bid_services.reopen_bid(bid=self.get_object(), user=request.user))
 
     @extend_schema(request=None, responses=BidSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
         """Withdraw the bid before the deadline."""
-        return self._output(services.withdraw_bid(bid=self.get_object(), user=request.user))
+        return self._output(bid_services.withdraw_bid(bid=self.get_object(), user=request.user))
 
     @extend_schema(request=None, responses=BidSerializer)
     @action(detail=True, methods=["post"])
     def reconfirm(self, request, *args, **kwargs):
         """Confirm the bid as it stands after a material amendment."""
-        return self._output(services.reconfirm_bid(bid=self.get_object(), user=request.user))
+        return self._output(bid_services.reconfirm_bid(bid=self.get_object(), user=request.user))
 
     @extend_schema(
         request={"multipart/form-data": AttachmentInputSerializer},
@@ -295,7 +299,7 @@ class BidViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         bid = self.get_object()
         serializer = AttachmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.add_bid_attachment(
+        bid_services.add_bid_attachment(
             bid=bid,
             user=request.user,
             title=serializer.validated_data["title"],
@@ -305,7 +309,7 @@ class BidViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _attachment(self, bid: Bid, attachment_uuid: str):
         """The attachment if the bid's content is open to the user (the selector decides)."""
-        visible = selectors.visible_bid(self.request.user, bid)
+        visible = bid_selectors.visible_bid(self.request.user, bid)
         for attachment in visible.attachments if visible else ():
             if str(attachment.uuid) == attachment_uuid.lower():
                 return attachment
@@ -333,7 +337,7 @@ class BidViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         bid = self.get_object()
         found = self._attachment(bid, attachment)
         if request.method == "DELETE":
-            services.remove_bid_attachment(attachment=found, user=request.user)
+            bid_services.remove_bid_attachment(attachment=found, user=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
         return FileResponse(
             found.file.open("rb"),

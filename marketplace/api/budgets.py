@@ -7,7 +7,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Organization
-from marketplace import selectors, services
 from marketplace.api.common import (
     UUID_PATTERN,
     CodeField,
@@ -15,7 +14,9 @@ from marketplace.api.common import (
     categories_field,
     commissioner_agency,
 )
-from marketplace.models import Contribution, PooledBudget
+from marketplace.models.budgets import Contribution, PooledBudget
+from marketplace.selectors import budgets as budget_selectors
+from marketplace.services import budgets as budget_services
 
 
 class ContributionSerializer(serializers.ModelSerializer):
@@ -98,11 +99,11 @@ class BudgetDetailSerializer(BudgetSerializer):
 
     @extend_schema_field(LedgerSerializer)
     def get_ledger(self, budget):
-        return LedgerSerializer(selectors.budget_ledger(budget)).data
+        return LedgerSerializer(budget_selectors.budget_ledger(budget)).data
 
     @extend_schema_field(ContributionSerializer(many=True))
     def get_contributions(self, budget):
-        return ContributionSerializer(selectors.contributions_of(budget), many=True).data
+        return ContributionSerializer(budget_selectors.contributions_of(budget), many=True).data
 
 
 class BudgetInputSerializer(serializers.Serializer):
@@ -156,13 +157,13 @@ class BudgetViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return PooledBudget.objects.none()
-        return selectors.budgets_visible_to(self.request.user)
+        return budget_selectors.budgets_visible_to(self.request.user)
 
     def get_serializer_class(self):
         return BudgetDetailSerializer if self.action == "retrieve" else BudgetSerializer
 
     def _output(self, budget: PooledBudget, status_code=status.HTTP_200_OK) -> Response:
-        fresh = selectors.budgets_visible_to(self.request.user).get(pk=budget.pk)
+        fresh = budget_selectors.budgets_visible_to(self.request.user).get(pk=budget.pk)
         return Response(BudgetDetailSerializer(fresh).data, status=status_code)
 
     def create(self, request, *args, **kwargs):
@@ -170,7 +171,7 @@ class BudgetViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lead_agency = commissioner_agency(request.user, data.pop("lead_agency", None))
-        budget = services.create_budget(lead_agency=lead_agency, actor=request.user, **data)
+        budget = budget_services.create_budget(lead_agency=lead_agency, actor=request.user, **data)
         return self._output(budget, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -190,15 +191,17 @@ class BudgetViewSet(
         budget = self.get_object()
         if request.method == "GET":
             return Response(
-                ContributionSerializer(selectors.contributions_of(budget), many=True).data
+                ContributionSerializer(budget_selectors.contributions_of(budget), many=True).data
             )
         serializer = ContributionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        contribution = services.add_contribution(
+        contribution = budget_services.add_contribution(
             budget=budget, actor=request.user, **serializer.validated_data
         )
         return Response(
-            ContributionSerializer(selectors.contributions_of(budget).get(pk=contribution.pk)).data,
+            ContributionSerializer(
+                budget_selectors.contributions_of(budget).get(pk=contribution.pk)
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -215,7 +218,9 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Contribution.objects.none()
         return (
-            Contribution.objects.filter(budget__in=selectors.budgets_visible_to(self.request.user))
+            Contribution.objects.filter(
+                budget__in=budget_selectors.budgets_visible_to(self.request.user)
+            )
             .select_related("budget", "funder")
             .prefetch_related("earmarked_categories")
         )
@@ -227,7 +232,7 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
         """The funder's finance officer approves its contribution; from now on it counts."""
-        contribution = services.approve_contribution(
+        contribution = budget_services.approve_contribution(
             contribution=self.get_object(), actor=request.user
         )
         return self._output(contribution)
@@ -236,7 +241,7 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
         """Take a contribution back, as long as none of it is committed to an award."""
-        contribution = services.withdraw_contribution(
+        contribution = budget_services.withdraw_contribution(
             contribution=self.get_object(), actor=request.user
         )
         return self._output(contribution)

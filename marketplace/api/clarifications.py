@@ -7,13 +7,16 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from marketplace import selectors, services
 from marketplace.api.common import (
     TENDER_ID_PARAMETER,
     UUID_PATTERN,
     OrganizationReferenceSerializer,
 )
-from marketplace.models import Clarification, Tender
+from marketplace.models.clarifications import Clarification
+from marketplace.models.tenders import Tender
+from marketplace.selectors import clarifications as clarification_selectors
+from marketplace.selectors import tenders as tender_selectors
+from marketplace.services import clarifications as clarification_services
 
 
 class ClarificationSerializer(serializers.Serializer):
@@ -55,7 +58,7 @@ class AnswerInputSerializer(serializers.Serializer):
 
 def _visible_clarification(user, tender: Tender, clarification_uuid):
     """The clarification as ``user`` may see it, or 404 (the selector decides what shows)."""
-    for clarification in selectors.clarifications_for(user, tender):
+    for clarification in clarification_selectors.clarifications_for(user, tender):
         if clarification.uuid == clarification_uuid:
             return clarification
     raise Http404
@@ -87,12 +90,12 @@ class TenderClarificationActions:
         if request.method == "POST":
             serializer = QuestionInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            asked = services.ask_question(
+            asked = clarification_services.ask_question(
                 tender=tender, question=serializer.validated_data["question"], actor=request.user
             )
             visible = _visible_clarification(request.user, tender, asked.uuid)
             return Response(ClarificationSerializer(visible).data, status=status.HTTP_201_CREATED)
-        visible = selectors.clarifications_for(request.user, tender)
+        visible = clarification_selectors.clarifications_for(request.user, tender)
         return Response(ClarificationSerializer(visible, many=True).data)
 
 
@@ -110,7 +113,7 @@ class ClarificationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Clarification.objects.none()
         return Clarification.objects.filter(
-            tender__in=selectors.tenders_visible_to(self.request.user)
+            tender__in=tender_selectors.tenders_visible_to(self.request.user)
         ).select_related("tender")
 
     def get_object(self):
@@ -132,7 +135,7 @@ class ClarificationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         clarification = self.get_object()
         serializer = AnswerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.answer_question(
+        clarification_services.answer_question(
             clarification=clarification,
             answer=serializer.validated_data["answer"],
             actor=request.user,

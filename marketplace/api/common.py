@@ -8,8 +8,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, serializers
 
 from accounts.models import Organization, Role
-from accounts.rules import organizations_where
-from marketplace.models import Criterion, Lot, Tender
+from accounts.selectors import agencies_acting_for
+from marketplace.models.tenders import Criterion, Lot, Tender
 from places.models import Area
 from taxonomy import selectors as taxonomy_selectors
 
@@ -33,12 +33,9 @@ def commissioner_agency(user, agency: Organization | None) -> Organization:
     Someone who is nobody's commissioner is refused (403): there is no object
     to hide, only an action they may not take.
     """
-    agencies = Organization.objects.filter(
-        pk__in=organizations_where(user, Role.COMMISSIONER), kind=Organization.Kind.AGENCY
-    ).order_by("pk")
     if agency is not None:
         return agency
-    found = list(agencies[:2])
+    found = list(agencies_acting_for(user, Role.COMMISSIONER)[:2])
     if not found:
         raise exceptions.PermissionDenied(_("Only a commissioner of an agency can do this."))
     if len(found) > 1:

@@ -12,7 +12,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Organization
-from marketplace import selectors, services
 from marketplace.api.awards import TenderAwardActions
 from marketplace.api.bids import TenderBidActions
 from marketplace.api.clarifications import TenderClarificationActions
@@ -28,10 +27,14 @@ from marketplace.api.common import (
     commissioner_agency,
     uuid_or_none,
 )
-from marketplace.api.evaluation import TenderEvaluationActions
-from marketplace.models import Amendment, Criterion, Lot, PooledBudget, Tender, TenderDocument
+from marketplace.api.panels import TenderPanelActions
+from marketplace.models.budgets import PooledBudget
+from marketplace.models.tenders import Amendment, Criterion, Lot, Tender, TenderDocument
+from marketplace.selectors import budgets as budget_selectors
+from marketplace.selectors import tenders as tender_selectors
+from marketplace.services import tenders as tender_services
 from places import codes
-from providers.models import Provider
+from providers.selectors import ProviderGrade
 
 
 class LotSerializer(serializers.ModelSerializer):
@@ -200,7 +203,7 @@ class TenderFieldsSerializer(serializers.Serializer):
     max_value = serializers.DecimalField(max_digits=14, decimal_places=2)
     require_verified = serializers.BooleanField(required=False)
     min_grade = serializers.ChoiceField(
-        choices=Provider.Grade.choices, required=False, allow_null=True
+        choices=ProviderGrade.choices, required=False, allow_null=True
     )
     require_area_presence = serializers.BooleanField(required=False)
     min_certified_social_workers = serializers.IntegerField(
@@ -253,7 +256,7 @@ class TenderInputSerializer(TenderFieldsSerializer):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["budget"].queryset = selectors.budgets_visible_to(user)
+            self.fields["budget"].queryset = budget_selectors.budgets_visible_to(user)
 
 
 class TenderChangesSerializer(TenderInputSerializer):
@@ -346,7 +349,7 @@ class TenderFilter(django_filters.FilterSet):
 class TenderViewSet(
     TenderClarificationActions,
     TenderBidActions,
-    TenderEvaluationActions,
+    TenderPanelActions,
     TenderAwardActions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -376,7 +379,7 @@ class TenderViewSet(
         return self._tenders(detail=self.action != "list")
 
     def _tenders(self, *, detail: bool):
-        tenders = selectors.tenders_visible_to(self.request.user).prefetch_related(
+        tenders = tender_selectors.tenders_visible_to(self.request.user).prefetch_related(
             "lots__categories", "lots__areas", "criteria"
         )
         if detail:
@@ -416,7 +419,7 @@ class TenderViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lead_agency = commissioner_agency(request.user, data.pop("lead_agency", None))
-        tender = services.create_tender(
+        tender = tender_services.create_tender(
             lead_agency=lead_agency,
             actor=request.user,
             criteria=[dict(criterion) for criterion in data.pop("criteria")],
@@ -434,14 +437,14 @@ class TenderViewSet(
             data["criteria"] = [dict(criterion) for criterion in data["criteria"]]
         if "lots" in data:
             data["lots"] = [dict(lot) for lot in data["lots"]]
-        tender = services.update_tender(tender=tender, actor=request.user, **data)
+        tender = tender_services.update_tender(tender=tender, actor=request.user, **data)
         return self._output(tender)
 
     @extend_schema(request=None, responses=TenderDetailSerializer, parameters=[TENDER_ID_PARAMETER])
     @action(detail=True, methods=["post"])
     def publish(self, request, *args, **kwargs):
         """Publish a draft now, or schedule it when its publication time is in the future."""
-        tender = services.publish_tender(tender=self.get_object(), actor=request.user)
+        tender = tender_services.publish_tender(tender=self.get_object(), actor=request.user)
         return self._output(tender)
 
     @extend_schema(
@@ -456,7 +459,7 @@ class TenderViewSet(
         serializer = AmendmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.amend_tender(
+        tender_services.amend_tender(
             tender=tender,
             summary=data["summary"],
             summary_en=data.get("summary_en", ""),
@@ -477,7 +480,7 @@ class TenderViewSet(
         tender = self.get_object()
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.cancel_tender(
+        tender_services.cancel_tender(
             tender=tender, reason=serializer.validated_data["reason"], actor=request.user
         )
         return self._output(tender)
@@ -493,7 +496,7 @@ class TenderViewSet(
         tender = self.get_object()
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.mark_unsuccessful(
+        tender_services.mark_unsuccessful(
             tender=tender, reason=serializer.validated_data["reason"], actor=request.user
         )
         return self._output(tender)
@@ -509,7 +512,7 @@ class TenderViewSet(
         tender = self.get_object()
         serializer = DocumentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.add_tender_document(
+        tender_services.add_tender_document(
             tender=tender,
             title=serializer.validated_data["title"],
             uploaded_file=serializer.validated_data["file"],
@@ -533,5 +536,5 @@ class TenderViewSet(
         found = next((d for d in tender.documents.all() if str(d.uuid) == document.lower()), None)
         if found is None:
             raise Http404
-        services.remove_tender_document(document=found, actor=request.user)
+        tender_services.remove_tender_document(document=found, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

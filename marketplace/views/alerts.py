@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.permissions import login_required
-from marketplace import selectors, services
+from marketplace.selectors import alerts as alert_selectors
+from marketplace.services import alerts as alert_services
 from marketplace.views.common import workspace_trail
 
 ALERTS_PER_PAGE = 50
@@ -24,7 +25,7 @@ ALERTS_PER_PAGE = 50
 
 @login_required
 def alert_list(request):
-    page = Paginator(selectors.alerts_for(request.user), ALERTS_PER_PAGE).get_page(
+    page = Paginator(alert_selectors.alerts_for(request.user), ALERTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -33,7 +34,7 @@ def alert_list(request):
         {
             "page_obj": page,
             "alerts": page.object_list,
-            "unread": selectors.unread_alert_count(request.user),
+            "unread": alert_selectors.unread_alert_count(request.user),
             "breadcrumbs": workspace_trail((_("Alerts"), "")),
         },
     )
@@ -42,8 +43,8 @@ def alert_list(request):
 @login_required
 def alert_open(request, uuid):
     """Mark the alert read and go to its page (the alert list when it links nowhere)."""
-    alert = get_object_or_404(selectors.alerts_for(request.user), uuid=uuid)
-    services.mark_alerts_read(user=request.user, alert_ids=[alert.pk])
+    alert = get_object_or_404(alert_selectors.alerts_for(request.user), uuid=uuid)
+    alert_services.mark_alerts_read(user=request.user, alert_ids=[alert.pk])
     if _is_local_path(request, alert.url):
         return HttpResponseRedirect(alert.url)
     return redirect("marketplace:alerts")
@@ -53,7 +54,7 @@ def alert_open(request, uuid):
 @require_POST
 def alerts_mark_read(request):
     """Mark every unread alert of the user read, then go back where the button was."""
-    marked = services.mark_alerts_read(user=request.user)
+    marked = alert_services.mark_alerts_read(user=request.user)
     if marked:
         messages.success(
             request,

@@ -19,28 +19,37 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.formatting import moment_text
+from core.forms import attach_errors
 from core.permissions import login_required, rule_required
-from marketplace import rules, selectors, services
-from marketplace.forms import (
-    ComplaintResolutionForm,
-    ReasonForm,
-    RecommendationForm,
-    attach_errors,
-)
-from marketplace.models import Award, Complaint
+from marketplace import rules
+from marketplace.forms.awards import RecommendationForm
+from marketplace.forms.common import ReasonForm
+from marketplace.forms.complaints import ComplaintResolutionForm
+from marketplace.models.awards import AWARD_LIFECYCLE, Award
+from marketplace.models.complaints import COMPLAINT_LIFECYCLE, RESOLUTIONS
+from marketplace.selectors import awards as award_selectors
+from marketplace.selectors import bids as bid_selectors
+from marketplace.selectors import complaints as complaint_selectors
+from marketplace.selectors import panels as panel_selectors
+from marketplace.selectors import tenders as tender_selectors
+from marketplace.services import awards as award_services
+from marketplace.services import complaints as complaint_services
 from marketplace.views.common import tender_trail
 from marketplace.views.tenders import FOLLOW, managed_tender_or_404
 
 
 def _render_awards(request, tender, *, bound_complaint=None, status=200):
     now = timezone.now()
-    awards = list(selectors.awards_visible_to(request.user, tender))
+    user = request.user
+    awards = list(award_selectors.awards_visible_to(user, tender))
     complaints = []
-    for complaint in selectors.complaints_visible_to(request.user, tender):
+    for complaint in complaint_selectors.complaints_visible_to(user, tender):
         form = None
-        if complaint.status == Complaint.Status.OPEN and rules.is_complaint_commissioner(
-            request.user, complaint
-        ):
+        may_resolve = any(
+            COMPLAINT_LIFECYCLE.allows(complaint.status, outcome) for outcome in RESOLUTIONS
+        )
+        if may_resolve and rules.is_complaint_commissioner(user, complaint):
             if bound_complaint is not None and bound_complaint[0] == complaint.uuid:
                 form = bound_complaint[1]
             else:
@@ -52,19 +61,20 @@ def _render_awards(request, tender, *, bound_complaint=None, status=200):
         {
             "tender": tender,
             "now": now,
+            # (award, may approve, may cancel)
             "awards": [
                 (
                     award,
-                    award.status == Award.Status.RECOMMENDED
-                    and rules.is_award_commissioner(request.user, award),
-                    award.status in (Award.Status.RECOMMENDED, Award.Status.APPROVED)
-                    and rules.is_award_commissioner(request.user, award),
+                    AWARD_LIFECYCLE.allows(award.status, Award.Status.APPROVED)
+                    and rules.is_award_commissioner(user, award),
+                    AWARD_LIFECYCLE.allows(award.status, Award.Status.CANCELLED)
+                    and rules.is_award_commissioner(user, award),
                 )
                 for award in awards
             ],
             "complaints": complaints,
-            "prices_revealed": selectors.prices_revealed(tender),
-            "may_recommend": rules.can_recommend_award(request.user, tender),
+            "prices_revealed": bid_selectors.prices_revealed(tender),
+            "may_recommend": rules.can_recommend_award(user, tender),
             "cancel_form": ReasonForm(),
             "breadcrumbs": tender_trail(tender, (_("Awards"), "")),
         },
@@ -81,20 +91,22 @@ def tender_awards(request, uuid):
 @require_POST
 def recommend(request, uuid, lot_number):
     """The chair or a commissioner recommends the award of a lot (from the results page)."""
-    tender = selectors.tenders_visible_to(request.user).filter(uuid=uuid).first()
+    tender = tender_selectors.tenders_visible_to(request.user).filter(uuid=uuid).first()
     if tender is None or not rules.can_recommend_award(request.user, tender):
         raise Http404
     lot = next((lot for lot in tender.lots.all() if lot.number == lot_number), None)
     if lot is None:
         raise Http404
-    results = [r for r in selectors.results_for(request.user, tender) if r.bid.lot_id == lot.pk]
+    results = [
+        r for r in panel_selectors.results_for(request.user, tender) if r.bid.lot_id == lot.pk
+    ]
     bids = {str(result.bid.uuid): result.bid for result in results}
     form = RecommendationForm(
         request.POST, lot=lot, choices=[(key, bid.provider.name) for key, bid in bids.items()]
     )
     if form.is_valid():
         try:
-            award = services.recommend_award(
+            award = award_services.recommend_award(
                 lot=lot,
                 actor=request.user,
                 bid=bids[form.cleaned_data["bid"]],
@@ -124,7 +136,7 @@ def recommend(request, uuid, lot_number):
 
 
 def _award_or_404(user, uuid) -> Award:
-    award = selectors.award_for(user, uuid)
+    award = award_selectors.award_for(user, uuid)
     if award is None or not rules.is_award_commissioner(user, award):
         raise Http404
     return award
@@ -135,7 +147,7 @@ def _award_or_404(user, uuid) -> Award:
 def approve(request, uuid):
     award = _award_or_404(request.user, uuid)
     try:
-        award = services.approve_award(award=award, actor=request.user)
+        award = award_services.approve_award(award=award, actor=request.user)
     except PermissionDenied as error:
         raise Http404 from error
     except ApplicationError as error:
@@ -150,7 +162,7 @@ def approve(request, uuid):
                 "Award approved and its notice published. The money is committed on the pooled "
                 "budget; the standstill ends on %(end)s."
             )
-            % {"end": services.moment_text(award.standstill_ends_at)},
+            % {"end": moment_text(award.standstill_ends_at)},
         )
     return redirect("marketplace:tender_awards", uuid=award.tender.uuid)
 
@@ -162,7 +174,7 @@ def cancel(request, uuid):
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.cancel_award(
+            award_services.cancel_award(
                 award=award, reason=form.cleaned_data["reason"], actor=request.user
             )
         except ApplicationError as error:
@@ -177,14 +189,14 @@ def cancel(request, uuid):
 @rule_required(FOLLOW)
 @require_POST
 def resolve_complaint(request, uuid):
-    complaint = selectors.complaint_for(request.user, uuid)
+    complaint = complaint_selectors.complaint_for(request.user, uuid)
     if complaint is None or not rules.is_complaint_commissioner(request.user, complaint):
         raise Http404
     tender = managed_tender_or_404(request.user, complaint.award.tender.uuid)
     form = ComplaintResolutionForm(request.POST, complaint_uuid=complaint.uuid)
     if form.is_valid():
         try:
-            services.resolve_complaint(
+            complaint_services.resolve_complaint(
                 complaint=complaint,
                 outcome=form.cleaned_data["outcome"],
                 response=form.cleaned_data["response"],

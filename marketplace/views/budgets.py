@@ -18,12 +18,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organization, Role
 from accounts.rules import organizations_where
-from accounts.selectors import organizations_visible_to
+from accounts.selectors import agencies_acting_for, organizations_visible_to
 from core.errors import ApplicationError
+from core.formatting import yuan
+from core.forms import attach_errors
 from core.permissions import rule_required
-from marketplace import rules, selectors, services
-from marketplace.forms import BudgetForm, ContributionForm, attach_errors
-from marketplace.models import Contribution
+from marketplace import rules
+from marketplace.forms.budgets import BudgetForm, ContributionForm
+from marketplace.models.budgets import CONTRIBUTION_LIFECYCLE, Contribution
+from marketplace.selectors import budgets as budget_selectors
+from marketplace.selectors import tenders as tender_selectors
+from marketplace.services import budgets as budget_services
 from marketplace.views.common import allowed, workspace_trail
 
 BUDGETS_PER_PAGE = 50
@@ -31,22 +36,15 @@ BUDGET_TENDERS_SHOWN = 20
 VIEW_BUDGETS = "marketplace.view_budgets"
 
 
-def _agencies(user, *roles):
-    ids = organizations_where(user, *roles)
-    return list(
-        organizations_visible_to(user)
-        .filter(pk__in=ids, kind=Organization.Kind.AGENCY)
-        .order_by("name_zh", "pk")
-    )
-
-
 def _budget_or_404(user, uuid):
-    return get_object_or_404(selectors.budgets_visible_to(user), uuid=uuid)
+    return get_object_or_404(budget_selectors.budgets_visible_to(user), uuid=uuid)
 
 
 @rule_required(VIEW_BUDGETS)
 def budget_list(request):
-    budgets = selectors.budgets_visible_to(request.user).order_by("-first_year", "name_zh", "pk")
+    budgets = budget_selectors.budgets_visible_to(request.user).order_by(
+        "-first_year", "name_zh", "pk"
+    )
     page = Paginator(budgets, BUDGETS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -55,7 +53,7 @@ def budget_list(request):
             "page_obj": page,
             "budgets": page.object_list,
             "may_create": allowed(request.user, "marketplace.create_budget"),
-            "awaiting_approval": selectors.contributions_to_approve(request.user).count(),
+            "awaiting_approval": budget_selectors.contributions_to_approve(request.user).count(),
             "breadcrumbs": workspace_trail((_("Pooled budgets"), "")),
         },
     )
@@ -63,11 +61,11 @@ def budget_list(request):
 
 @rule_required("marketplace.create_budget")
 def budget_create(request):
-    agencies = _agencies(request.user, Role.COMMISSIONER)
+    agencies = list(agencies_acting_for(request.user, Role.COMMISSIONER))
     form = BudgetForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:
-            budget = services.create_budget(actor=request.user, **form.budget_arguments())
+            budget = budget_services.create_budget(actor=request.user, **form.budget_arguments())
         except ApplicationError as error:
             attach_errors(form, error)
         else:
@@ -89,9 +87,9 @@ def budget_create(request):
 
 def _funders_for(user, budget):
     """Who the user may record a pledge for: any agency for the lead commissioner, else its own."""
-    agencies = organizations_visible_to(user).filter(kind=Organization.Kind.AGENCY)
     if not rules.is_budget_commissioner(user, budget):
-        agencies = agencies.filter(pk__in=organizations_where(user, *rules.FUNDER_ROLES))
+        return list(agencies_acting_for(user, *rules.FUNDER_ROLES))
+    agencies = organizations_visible_to(user).filter(kind=Organization.Kind.AGENCY)
     return list(agencies.order_by("name_zh", "pk"))
 
 
@@ -100,7 +98,7 @@ def _render_budget(request, budget, *, form=None, status=200):
     may_add = bool(funders) and allowed(request.user, "marketplace.add_contribution", budget)
     if may_add and form is None:
         form = ContributionForm(budget=budget, funders=funders)
-    contributions = list(selectors.contributions_of(budget))
+    contributions = list(budget_selectors.contributions_of(budget))
     for contribution in contributions:
         contribution.budget = budget  # the permission checks read it: no query per row
     return render(
@@ -108,19 +106,21 @@ def _render_budget(request, budget, *, form=None, status=200):
         "marketplace/budget_detail.html",
         {
             "budget": budget,
-            "ledger": selectors.budget_ledger(budget),
+            "ledger": budget_selectors.budget_ledger(budget),
             "contributions": [
                 (
                     contribution,
-                    allowed(request.user, "marketplace.approve_contribution", contribution)
-                    and contribution.status == Contribution.Status.PENDING,
-                    allowed(request.user, "marketplace.withdraw_contribution", contribution)
-                    and contribution.status != Contribution.Status.WITHDRAWN,
+                    CONTRIBUTION_LIFECYCLE.allows(contribution.status, Contribution.Status.APPROVED)
+                    and allowed(request.user, "marketplace.approve_contribution", contribution),
+                    CONTRIBUTION_LIFECYCLE.allows(
+                        contribution.status, Contribution.Status.WITHDRAWN
+                    )
+                    and allowed(request.user, "marketplace.withdraw_contribution", contribution),
                 )
                 for contribution in contributions
             ],
             "form": form if may_add else None,
-            "tenders": selectors.tenders_visible_to(request.user)
+            "tenders": tender_selectors.tenders_visible_to(request.user)
             .filter(budget=budget)
             .order_by("-created_at")[:BUDGET_TENDERS_SHOWN],
             "breadcrumbs": workspace_trail(
@@ -146,7 +146,7 @@ def contribution_add(request, uuid):
     form = ContributionForm(request.POST, budget=budget, funders=funders)
     if form.is_valid():
         try:
-            contribution = services.add_contribution(
+            contribution = budget_services.add_contribution(
                 budget=budget, actor=request.user, **form.contribution_arguments()
             )
         except ApplicationError as error:
@@ -167,7 +167,7 @@ def contribution_add(request, uuid):
 def _contribution_or_404(user, uuid):
     return get_object_or_404(
         Contribution.objects.select_related("budget", "funder").filter(
-            budget__in=selectors.budgets_visible_to(user)
+            budget__in=budget_selectors.budgets_visible_to(user)
         ),
         uuid=uuid,
     )
@@ -176,7 +176,7 @@ def _contribution_or_404(user, uuid):
 @rule_required(VIEW_BUDGETS)
 def approvals(request):
     """The finance officer's queue: pledges of their agency awaiting their approval."""
-    contributions = selectors.contributions_to_approve(request.user)
+    contributions = budget_selectors.contributions_to_approve(request.user)
     page = Paginator(contributions, BUDGETS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -197,14 +197,14 @@ def contribution_approve(request, uuid):
     if not allowed(request.user, "marketplace.approve_contribution", contribution):
         raise Http404
     try:
-        services.approve_contribution(contribution=contribution, actor=request.user)
+        budget_services.approve_contribution(contribution=contribution, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
         messages.success(
             request,
             _("Contribution of %(amount)s to “%(budget)s” approved: it now counts.")
-            % {"amount": f"¥{contribution.amount:,.2f}", "budget": contribution.budget.name},
+            % {"amount": yuan(contribution.amount), "budget": contribution.budget.name},
         )
     return redirect(_back(request, contribution))
 
@@ -216,7 +216,7 @@ def contribution_withdraw(request, uuid):
     if not allowed(request.user, "marketplace.withdraw_contribution", contribution):
         raise Http404
     try:
-        services.withdraw_contribution(contribution=contribution, actor=request.user)
+        budget_services.withdraw_contribution(contribution=contribution, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

@@ -1,15 +1,18 @@
 """What the marketplace views share: permission checks that hold for superusers too,
-breadcrumbs, and what a provider may do on a tender's page."""
+breadcrumbs, the public tender a provider acts on, and what a provider may do on a
+tender's page."""
 
 from dataclasses import dataclass, field
 
 import rules
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace import selectors
-from marketplace.models import Tender
+from marketplace.models.tenders import Tender
+from marketplace.selectors import bids as bid_selectors
+from marketplace.selectors import tenders as tender_selectors
 from providers.selectors import provider_of
 
 
@@ -37,6 +40,19 @@ def tender_trail(tender: Tender, *items) -> list[tuple[str, str]]:
     )
 
 
+def public_tender_or_404(uuid) -> Tender:
+    """A published tender with what its page shows, or 404 (drafts included)."""
+    tender = (
+        tender_selectors.public_tenders()
+        .prefetch_related("criteria", "documents", "amendments", "lots__categories", "lots__areas")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if tender is None:
+        raise Http404
+    return tender
+
+
 @dataclass(frozen=True)
 class ProviderView:
     """What the signed-in person's provider may do on a tender's page, and its own bids."""
@@ -58,7 +74,7 @@ def provider_context(user, tender: Tender, *, now=None) -> ProviderView:
     if provider is None:
         return ProviderView()
     now = now or timezone.now()
-    own_bids = selectors.bids_of(user).filter(tender=tender, provider=provider)
+    own_bids = bid_selectors.bids_of(user).filter(tender=tender, provider=provider)
     return ProviderView(
         provider=provider,
         may_ask=tender.enquiries_open(now) and allowed(user, "marketplace.ask_question"),

@@ -17,9 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.permissions import public
-from marketplace import selectors
 from marketplace.filters import TenderFilter
-from marketplace.forms import QuestionForm
+from marketplace.forms.clarifications import QuestionForm
+from marketplace.selectors import awards as award_selectors
+from marketplace.selectors import bids as bid_selectors
+from marketplace.selectors import clarifications as clarification_selectors
+from marketplace.selectors import tenders as tender_selectors
 from marketplace.views.common import provider_context
 
 TENDERS_PER_PAGE = 20
@@ -27,7 +30,7 @@ TENDERS_PER_PAGE = 20
 
 @public
 def tender_list(request):
-    tenders = selectors.public_tenders().order_by("-publish_at", "-pk")
+    tenders = tender_selectors.public_tenders().order_by("-publish_at", "-pk")
     tender_filter = TenderFilter(request.GET or None, queryset=tenders)
     page = Paginator(tender_filter.qs, TENDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -55,7 +58,7 @@ def tender_by_reference(request, reference):
 
 def _visible_tender(user, **lookup):
     tender = (
-        selectors.tenders_visible_to(user)
+        tender_selectors.tenders_visible_to(user)
         .prefetch_related("criteria", "documents", "amendments", "lots__categories", "lots__areas")
         .filter(**lookup)
         .first()
@@ -76,7 +79,7 @@ def _render_detail(request, tender, *, question_form=None, status=200):
     sealed = tender.bids_are_sealed(now)
     provider = provider_context(user, tender, now=now)
     # Even how many bids there are stays sealed until the deadline (None).
-    lot_counts = selectors.bid_counts(tender, now=now)
+    lot_counts = bid_selectors.bid_counts(tender, now=now)
     if provider.may_ask and question_form is None:
         question_form = QuestionForm()
     # A form sent back with a problem is shown even when asking is no longer
@@ -89,9 +92,9 @@ def _render_detail(request, tender, *, question_form=None, status=200):
             "now": now,
             "sealed": sealed,
             "is_draft": tender.status == tender.Status.DRAFT,
-            "clarifications": selectors.clarifications_for(user, tender),
-            "bid_count": selectors.submitted_bid_count(tender, now=now),
-            "award_notices": selectors.award_notices(tender),
+            "clarifications": clarification_selectors.clarifications_for(user, tender),
+            "bid_count": bid_selectors.submitted_bid_count(tender, now=now),
+            "award_notices": award_selectors.award_notices(tender),
             "provider": provider,
             "lot_rows": [
                 (lot, provider.bids.get(lot.pk), (lot_counts or {}).get(lot.number))

@@ -1,5 +1,5 @@
 """The lead agency's tenders: drafting with lots and criteria, documents, publishing,
-amending, cancelling, and answering bidders' questions.
+amending and cancelling (its bidders' questions are in ``views.clarifications``).
 
 The agency's commissioners manage its tenders; its finance officers and
 supervisors follow them read-only. A tender of another agency answers 404.
@@ -19,20 +19,24 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.rules import organizations_where
 from core.errors import ApplicationError
+from core.formatting import moment_text
+from core.forms import attach_errors
 from core.permissions import rule_required
-from marketplace import selectors, services
-from marketplace.forms import (
+from marketplace.forms.common import ReasonForm
+from marketplace.forms.tenders import (
     AmendmentForm,
-    AnswerForm,
     DocumentForm,
-    ReasonForm,
     TenderForm,
-    attach_errors,
     criterion_formset,
     formset_rows,
     lot_formset,
 )
-from marketplace.models import TENDER_TRANSITIONS, Tender, TenderDocument
+from marketplace.models.tenders import DOCUMENT_STATES, TENDER_LIFECYCLE, Tender, TenderDocument
+from marketplace.selectors import bids as bid_selectors
+from marketplace.selectors import budgets as budget_selectors
+from marketplace.selectors import clarifications as clarification_selectors
+from marketplace.selectors import tenders as tender_selectors
+from marketplace.services import tenders as tender_services
 from marketplace.views.common import allowed, tender_trail, workspace_trail
 
 TENDERS_PER_PAGE = 50
@@ -43,7 +47,9 @@ MANAGE = "marketplace.manage_tender"
 def managed_tender_or_404(user, uuid, *, manage=False) -> Tender:
     """A tender of the user's agency; with ``manage``, only for its commissioners."""
     tender = get_object_or_404(
-        selectors.tenders_managed_by(user).prefetch_related("criteria", "documents", "amendments"),
+        tender_selectors.tenders_managed_by(user).prefetch_related(
+            "criteria", "documents", "amendments"
+        ),
         uuid=uuid,
     )
     if manage and not allowed(user, MANAGE, tender):
@@ -54,7 +60,7 @@ def managed_tender_or_404(user, uuid, *, manage=False) -> Tender:
 def _commissioned_budgets(user):
     agencies = organizations_where(user, Role.COMMISSIONER)
     return list(
-        selectors.budgets_visible_to(user)
+        budget_selectors.budgets_visible_to(user)
         .filter(lead_agency_id__in=agencies)
         .order_by("-first_year", "name_zh", "pk")
     )
@@ -68,7 +74,7 @@ def tender_list(request):
     status = request.GET.get("status", "")
     if status not in Tender.Status.values:
         status = ""
-    tenders = selectors.tenders_managed_by(request.user).order_by("-created_at", "-pk")
+    tenders = tender_selectors.tenders_managed_by(request.user).order_by("-created_at", "-pk")
     if status:
         tenders = tenders.filter(status=status)
     page = Paginator(tenders, TENDERS_PER_PAGE).get_page(request.GET.get("page"))
@@ -92,7 +98,7 @@ def tender_overview(request, uuid):
     tender = managed_tender_or_404(request.user, uuid)
     now = timezone.now()
     manages = allowed(request.user, MANAGE, tender)
-    clarifications = selectors.clarifications_for(request.user, tender)
+    clarifications = clarification_selectors.clarifications_for(request.user, tender)
     return render(
         request,
         "marketplace/manage/tender.html",
@@ -103,14 +109,17 @@ def tender_overview(request, uuid):
             "sealed": tender.bids_are_sealed(now),
             "unanswered": sum(1 for c in clarifications if not c.is_answered),
             "questions": len(clarifications),
+            # Only a draft is edited; a published tender is changed by an amendment.
             "may_edit": manages and tender.status == Tender.Status.DRAFT,
-            "may_amend": manages
-            and tender.status in (Tender.Status.PUBLISHED, Tender.Status.TENDERING)
-            and now < tender.submission_deadline,
-            "may_cancel": manages and Tender.Status.CANCELLED in TENDER_TRANSITIONS[tender.status],
+            "may_publish": manages
+            and TENDER_LIFECYCLE.allows(tender.status, Tender.Status.PUBLISHED)
+            and not tender.publish_scheduled,
+            "may_amend": manages and tender.accepts_bids(now),
+            "may_cancel": manages
+            and TENDER_LIFECYCLE.allows(tender.status, Tender.Status.CANCELLED),
             "may_close_unsuccessful": manages
-            and Tender.Status.UNSUCCESSFUL in TENDER_TRANSITIONS[tender.status],
-            "may_add_documents": manages and tender.status in services.DOCUMENT_STATES,
+            and TENDER_LIFECYCLE.allows(tender.status, Tender.Status.UNSUCCESSFUL),
+            "may_add_documents": manages and tender.status in DOCUMENT_STATES,
             "breadcrumbs": tender_trail(tender)[:-1] + [(tender.reference, "")],
         },
     )
@@ -158,12 +167,14 @@ def _tender_form(request, *, tender=None):
             try:
                 if tender is None:
                     budget = arguments["budget"]
-                    saved = services.create_tender(
+                    saved = tender_services.create_tender(
                         lead_agency=budget.lead_agency, actor=request.user, **arguments
                     )
                 else:
                     arguments.pop("budget")
-                    saved = services.update_tender(tender=tender, actor=request.user, **arguments)
+                    saved = tender_services.update_tender(
+                        tender=tender, actor=request.user, **arguments
+                    )
             except ApplicationError as error:
                 relation_errors = attach_errors(form, error)
             else:
@@ -204,7 +215,7 @@ def tender_edit(request, uuid):
 def tender_publish(request, uuid):
     tender = managed_tender_or_404(request.user, uuid, manage=True)
     try:
-        tender = services.publish_tender(tender=tender, actor=request.user)
+        tender = tender_services.publish_tender(tender=tender, actor=request.user)
     except ApplicationError as error:
         for messages_of_field in error.field_errors.values():
             for message in messages_of_field:
@@ -235,11 +246,11 @@ def tender_documents(request, uuid):
     tender = managed_tender_or_404(request.user, uuid)
     manages = allowed(request.user, MANAGE, tender)
     form = None
-    if manages and tender.status in services.DOCUMENT_STATES:
+    if manages and tender.status in DOCUMENT_STATES:
         form = DocumentForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                document = services.add_tender_document(
+                document = tender_services.add_tender_document(
                     tender=tender,
                     title=form.cleaned_data["title"],
                     uploaded_file=form.cleaned_data["file"],
@@ -274,7 +285,7 @@ def document_remove(request, uuid, document_uuid):
     tender = managed_tender_or_404(request.user, uuid, manage=True)
     document = get_object_or_404(TenderDocument, tender=tender, uuid=document_uuid)
     try:
-        services.remove_tender_document(document=document, actor=request.user)
+        tender_services.remove_tender_document(document=document, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -291,7 +302,7 @@ def tender_amend(request, uuid):
     form = AmendmentForm(request.POST or None, tender=tender)
     if request.method == "POST" and form.is_valid():
         try:
-            amendment = services.amend_tender(
+            amendment = tender_services.amend_tender(
                 tender=tender,
                 summary=form.cleaned_data["summary"],
                 summary_en=form.cleaned_data["summary_en"],
@@ -305,7 +316,7 @@ def tender_amend(request, uuid):
             text = _("Amendment %(number)d published.") % {"number": amendment.number}
             if amendment.extended_deadline:
                 text += " " + _("The deadline for bids moved to %(deadline)s.") % {
-                    "deadline": services.moment_text(amendment.new_submission_deadline)
+                    "deadline": moment_text(amendment.new_submission_deadline)
                 }
             messages.success(request, text)
             return redirect("marketplace:manage_tender", uuid=tender.uuid)
@@ -326,7 +337,7 @@ def _close_tender(request, uuid, *, unsuccessful: bool):
     tender = managed_tender_or_404(request.user, uuid, manage=True)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        close = services.mark_unsuccessful if unsuccessful else services.cancel_tender
+        close = tender_services.mark_unsuccessful if unsuccessful else tender_services.cancel_tender
         try:
             close(tender=tender, reason=form.cleaned_data["reason"], actor=request.user)
         except ApplicationError as error:
@@ -365,64 +376,6 @@ def tender_unsuccessful(request, uuid):
     return _close_tender(request, uuid, unsuccessful=True)
 
 
-# --- questions --------------------------------------------------------------------
-
-
-def _render_questions(request, tender, *, bound=None, status=200):
-    manages = allowed(request.user, MANAGE, tender)
-    may_answer = manages and tender.status in (Tender.Status.PUBLISHED, Tender.Status.TENDERING)
-    rows = []
-    for clarification in selectors.clarifications_for(request.user, tender):
-        form = None
-        if may_answer and not clarification.is_answered:
-            if bound is not None and bound[0] == clarification.uuid:
-                form = bound[1]
-            else:
-                form = AnswerForm(clarification_uuid=clarification.uuid)
-        rows.append((clarification, form))
-    rows.sort(key=lambda row: row[0].is_answered)  # unanswered first, each in asking order
-    return render(
-        request,
-        "marketplace/manage/questions.html",
-        {
-            "tender": tender,
-            "rows": rows,
-            "may_answer": may_answer,
-            "breadcrumbs": tender_trail(tender, (_("Questions"), "")),
-        },
-        status=status,
-    )
-
-
-@rule_required(FOLLOW)
-def tender_questions(request, uuid):
-    return _render_questions(request, managed_tender_or_404(request.user, uuid))
-
-
-@rule_required(FOLLOW)
-@require_POST
-def answer_question(request, uuid, clarification_uuid):
-    tender = managed_tender_or_404(request.user, uuid, manage=True)
-    clarification = get_object_or_404(tender.clarifications, uuid=clarification_uuid)
-    form = AnswerForm(request.POST, clarification_uuid=clarification.uuid)
-    if form.is_valid():
-        try:
-            services.answer_question(
-                clarification=clarification,
-                answer=form.cleaned_data["answer"],
-                actor=request.user,
-            )
-        except ApplicationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Answer published. Every provider that bid or asked is alerted."),
-            )
-            return redirect("marketplace:tender_questions", uuid=tender.uuid)
-    return _render_questions(request, tender, bound=(clarification.uuid, form), status=400)
-
-
 # --- bids -------------------------------------------------------------------------
 
 
@@ -444,9 +397,9 @@ def tender_bids(request, uuid):
             "tender": tender,
             "now": now,
             "sealed": sealed,
-            "bids": [] if sealed else selectors.visible_bids(request.user, tender, now=now),
-            "bid_count": selectors.submitted_bid_count(tender, now=now),
-            "prices_revealed": selectors.prices_revealed(tender),
+            "bids": [] if sealed else bid_selectors.visible_bids(request.user, tender, now=now),
+            "bid_count": bid_selectors.submitted_bid_count(tender, now=now),
+            "prices_revealed": bid_selectors.prices_revealed(tender),
             "breadcrumbs": tender_trail(tender, (_("Bids"), "")),
         },
     )

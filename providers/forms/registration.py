@@ -1,21 +1,19 @@
-"""Forms of the provider's own pages: sign-up, profile and documents.
+"""Forms of sign-up and of the provider's profile.
 
 Forms only parse and check the shape of the input; the rules (unique credit
-code, password strength, what a document may contain) live in
-``providers.services``, whose ``ApplicationError.field_errors`` the views put
-back next to the fields with ``attach_errors``.
+code, password strength) live in ``providers.services.registration``, whose
+``ApplicationError.field_errors`` the views put back next to the fields with
+``core.forms.attach_errors``.
 """
 
 from django import forms
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_credit_code, validate_credit_code
-from core.errors import ApplicationError
 from places.selectors import shanghai_districts
-from providers.models import Provider, ProviderDocument
-from providers.services import PROFILE_FIELDS
+from providers.models import Provider
+from providers.services.registration import PROFILE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -53,21 +51,6 @@ class DistrictField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return obj.name
-
-
-def attach_errors(form: forms.Form, error: ApplicationError, *, aliases=None) -> None:
-    """Show a service's field errors next to the form's fields (the rest above the form)."""
-    aliases = aliases or {}
-    placed = False
-    for name, messages in error.field_errors.items():
-        field = aliases.get(name, name)
-        if field not in form.fields:
-            field = None
-        for message in messages if isinstance(messages, list | tuple) else [messages]:
-            form.add_error(field, str(message))
-        placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
 
 
 class ProviderRegistrationForm(forms.Form):
@@ -152,7 +135,8 @@ class ProviderRegistrationForm(forms.Form):
         }
 
 
-# The service names the organization's area "area"; the forms call it "district".
+# The service names the organization's area "area"; the forms call it "district"
+# (``field_map`` of ``core.forms.attach_errors``).
 FIELD_ALIASES = {"area": "district"}
 
 
@@ -201,28 +185,3 @@ class ProviderProfileForm(forms.Form):
         data = dict(self.cleaned_data)
         data["area"] = data.pop("district")
         return data
-
-
-class DocumentUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of document"), choices=ProviderDocument.Kind.choices)
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        help_text=_("For example “Registration certificate 2024”."),
-    )
-    file = forms.FileField(
-        label=_("File"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
-    )
-    expires_on = forms.DateField(
-        label=_("Expires on"),
-        required=False,
-        widget=DATE_INPUT,
-        help_text=_("Leave empty if the document does not expire. We remind you 30 days before."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("PDF, PNG or JPEG, at most %(limit)d MB.") % {
-            "limit": max(1, settings.PROVIDER_DOCUMENT_MAX_BYTES // 1_048_576)
-        }

@@ -1,54 +1,39 @@
-"""A provider's own pages: sign-up, its profile, submission for verification and documents.
+"""A provider's own pages: sign-up, its profile and its submission for verification.
 
 Everything under /app/provider/ is for the staff of one provider; anyone else
-gets 404. Documents are private: they are streamed by ``download_document``
-after a permission check, never from a public URL.
+gets 404 (``providers.views.access``). Documents have their own pages
+(``providers.views.documents``).
 """
-
-import re
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import attach_errors
 from core.permissions import login_required, public
-from providers import selectors, services
 from providers.forms.registration import (
     FIELD_ALIASES,
-    DocumentUploadForm,
     ProviderProfileForm,
     ProviderRegistrationForm,
-    attach_errors,
 )
-from providers.models import Provider, ProviderDocument
+from providers.models import PROVIDER_LIFECYCLE, Provider
+from providers.rules import can_edit_provider
+from providers.services import registration, verification
+from providers.views.access import administered_provider, own_provider
 
 # A new account signs in with its password, so the session is tied to the model backend.
 SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
-FILE_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+# Statuses whose reason the provider must read (what to fix, or why it is out).
+REASON_SHOWN = (Provider.Status.REJECTED, Provider.Status.SUSPENDED, Provider.Status.DEBARRED)
 
 
-def _own_provider(request) -> Provider:
-    """The provider the signed-in user works for; 404 for everybody else."""
-    provider = selectors.provider_of(request.user)
-    if provider is None:
-        raise Http404
-    return provider
-
-
-def _administered_provider(request) -> Provider:
-    provider = _own_provider(request)
-    if not request.user.has_perm("providers.edit_provider", provider):
-        raise Http404
-    return provider
-
-
-def _breadcrumbs(here: str) -> list[tuple[str, str]]:
+def breadcrumbs(here: str) -> list[tuple[str, str]]:
+    """From the provider's profile to the page ``here``."""
     return [(_("Your organization's profile"), reverse("providers:my_profile")), (here, "")]
 
 
@@ -59,9 +44,9 @@ def register(request):
     form = ProviderRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            provider = services.register_provider(**form.service_arguments())
+            provider = registration.register_provider(**form.service_arguments())
         except ApplicationError as error:
-            attach_errors(form, error, aliases=FIELD_ALIASES)
+            attach_errors(form, error, field_map=FIELD_ALIASES)
         else:
             user = provider.organization.memberships.get().user
             login(request, user, backend=SIGN_IN_BACKEND)
@@ -78,14 +63,16 @@ def register(request):
     return render(
         request,
         "providers/registration/register.html",
-        {"form": form, "credit_code_note": services.credit_code_note(code)},
+        {"form": form, "credit_code_note": registration.credit_code_note(code)},
     )
 
 
 @login_required
 def my_profile(request):
-    provider = _own_provider(request)
-    can_edit = request.user.has_perm("providers.edit_provider", provider)
+    provider = own_provider(request)
+    can_edit = can_edit_provider.test(request.user, provider)
+    # Offered where the lifecycle allows a submission (draft, or rejected and fixed).
+    may_be_submitted = PROVIDER_LIFECYCLE.allows(provider.status, Provider.Status.SUBMITTED)
     return render(
         request,
         "providers/registration/my_profile.html",
@@ -93,46 +80,47 @@ def my_profile(request):
             "provider": provider,
             "organization": provider.organization,
             "documents": provider.documents.select_related("uploaded_by"),
-            "missing": services.missing_for_submission(provider),
-            "credit_code_note": services.credit_code_note(provider.organization.credit_code or ""),
+            "missing": registration.missing_for_submission(provider),
+            "credit_code_note": registration.credit_code_note(
+                provider.organization.credit_code or ""
+            ),
             "can_edit": can_edit,
-            "can_submit": can_edit
-            and provider.status in (Provider.Status.DRAFT, Provider.Status.REJECTED),
-            "shows_reason": provider.status
-            in (Provider.Status.REJECTED, Provider.Status.SUSPENDED, Provider.Status.DEBARRED),
+            "may_be_submitted": may_be_submitted,
+            "can_submit": can_edit and may_be_submitted,
+            "shows_reason": provider.status in REASON_SHOWN,
         },
     )
 
 
 @login_required
 def edit_profile(request):
-    provider = _administered_provider(request)
+    provider = administered_provider(request)
     form = ProviderProfileForm(
         request.POST or None, initial=ProviderProfileForm.initial_for(provider)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_provider_profile(
+            registration.update_provider_profile(
                 provider=provider, actor=request.user, **form.service_arguments()
             )
         except ApplicationError as error:
-            attach_errors(form, error, aliases=FIELD_ALIASES)
+            attach_errors(form, error, field_map=FIELD_ALIASES)
         else:
             messages.success(request, _("The profile is saved."))
             return redirect("providers:my_profile")
     return render(
         request,
         "providers/registration/edit_profile.html",
-        {"provider": provider, "form": form, "breadcrumbs": _breadcrumbs(_("Edit the profile"))},
+        {"provider": provider, "form": form, "breadcrumbs": breadcrumbs(_("Edit the profile"))},
     )
 
 
 @login_required
 @require_POST
 def submit(request):
-    provider = _administered_provider(request)
+    provider = administered_provider(request)
     try:
-        services.submit_provider(provider=provider, actor=request.user)
+        verification.submit_provider(provider=provider, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -141,82 +129,3 @@ def submit(request):
             _("Submitted. We will e-mail you when the verification is done."),
         )
     return redirect("providers:my_profile")
-
-
-@login_required
-def documents(request):
-    provider = _own_provider(request)
-    can_edit = request.user.has_perm("providers.edit_provider", provider)
-    form = DocumentUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not can_edit:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.upload_document(
-                    provider=provider,
-                    actor=request.user,
-                    kind=form.cleaned_data["kind"],
-                    title=form.cleaned_data["title"],
-                    uploaded_file=form.cleaned_data["file"],
-                    expires_on=form.cleaned_data["expires_on"],
-                )
-            except ApplicationError as error:
-                attach_errors(form, error)
-                if error.field_errors:
-                    form.add_error(None, str(error.message))
-            else:
-                messages.success(request, _("The document is uploaded."))
-                return redirect("providers:documents")
-    return render(
-        request,
-        "providers/registration/documents.html",
-        {
-            "provider": provider,
-            "documents": provider.documents.select_related("uploaded_by"),
-            "form": form,
-            "can_edit": can_edit,
-            "breadcrumbs": _breadcrumbs(_("Documents")),
-        },
-    )
-
-
-def download_filename(document: ProviderDocument) -> str:
-    """The document's title as a file name that cannot name a path or break a header."""
-    stem = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|;]+', "_", document.title).strip(" ._")[:80]
-    return f"{stem or 'document'}.{FILE_EXTENSIONS.get(document.content_type, 'bin')}"
-
-
-@login_required
-def download_document(request, uuid):
-    """Stream a document to the provider's own staff and to verifiers; 404 for anyone else."""
-    document = get_object_or_404(
-        ProviderDocument.objects.select_related("provider__organization"), uuid=uuid
-    )
-    if not request.user.has_perm("providers.view_documents", document.provider):
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_filename(document),
-        content_type=document.content_type,
-    )
-    # Certificates carry names and ID numbers of legal representatives: no
-    # shared or browser cache may keep a copy, and browsers must not guess the type.
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@login_required
-@require_POST
-def delete_document(request, uuid):
-    provider = _administered_provider(request)
-    document = get_object_or_404(ProviderDocument, uuid=uuid, provider=provider)
-    services.delete_document(document=document, actor=request.user)
-    messages.success(request, _("The document “%(title)s” is deleted.") % {"title": document})
-    return redirect("providers:documents")

@@ -1,8 +1,9 @@
 """The verification queue: platform administrators (and agency supervisors where
 ``AGENCY_SUPERVISORS_VERIFY_PROVIDERS`` is on) check providers and change their status.
 
-Each action offered is one the transition table allows from the provider's
-current status; the services decide, audit and e-mail the provider.
+Each decision offered is one ``PROVIDER_LIFECYCLE`` allows from the provider's
+current status, to a person ``providers.rules.can_verify_providers`` lets
+decide; the services check both again, audit and e-mail the provider.
 """
 
 from collections.abc import Callable
@@ -19,84 +20,90 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, InvalidTransition
-from core.permissions import rule_required
-from providers import selectors, services
-from providers.forms.registration import attach_errors
+from core.forms import attach_errors
+from providers import selectors
 from providers.forms.verification import StatusChangeForm
-from providers.models import PROVIDER_TRANSITIONS, Provider
+from providers.models import PROVIDER_LIFECYCLE, Provider
+from providers.rules import can_verify_providers
+from providers.services import registration, verification
+from providers.views.access import verifier_required
 
 QUEUE_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class StatusAction:
+class Decision:
+    """A button of the verification page: the service it calls and the status it reaches."""
+
     name: str
     label: Promise
     done: Promise
     target: str
-    source: str | None  # None: from any status the transition table allows
+    source: str | None  # None: from any status the lifecycle allows
     service: Callable[..., Provider]
-    needs_reason: bool
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.target in verification.REASON_REQUIRED
 
 
-STATUS_ACTIONS = {
-    action.name: action
-    for action in (
-        StatusAction(
+DECISIONS = {
+    decision.name: decision
+    for decision in (
+        Decision(
             "verify",
             gettext_lazy("Verify"),
             gettext_lazy("The provider is verified and appears in the public directory."),
             Provider.Status.VERIFIED,
             Provider.Status.SUBMITTED,
-            services.verify_provider,
-            False,
+            verification.verify_provider,
         ),
-        StatusAction(
+        Decision(
             "reject",
             gettext_lazy("Reject"),
             gettext_lazy("The provider is rejected; it has been told why."),
             Provider.Status.REJECTED,
             None,
-            services.reject_provider,
-            True,
+            verification.reject_provider,
         ),
-        StatusAction(
+        Decision(
             "suspend",
             gettext_lazy("Suspend"),
             gettext_lazy("The provider is suspended and hidden from the public directory."),
             Provider.Status.SUSPENDED,
             None,
-            services.suspend_provider,
-            True,
+            verification.suspend_provider,
         ),
-        StatusAction(
+        Decision(
             "reinstate",
             gettext_lazy("Reinstate"),
             gettext_lazy("The provider is verified again."),
             Provider.Status.VERIFIED,
             Provider.Status.SUSPENDED,
-            services.reinstate_provider,
-            False,
+            verification.reinstate_provider,
         ),
-        StatusAction(
+        Decision(
             "debar",
             gettext_lazy("Debar"),
             gettext_lazy("The provider is debarred for good."),
             Provider.Status.DEBARRED,
             None,
-            services.debar_provider,
-            True,
+            verification.debar_provider,
         ),
     )
 }
 
 
-def actions_allowed(provider: Provider) -> list[StatusAction]:
+def decisions_for(user, provider: Provider) -> list[Decision]:
+    """The decisions ``user`` may take on ``provider`` now: the lifecycle allows the move
+    from its status, and the user is one of the people who verify providers."""
+    if not can_verify_providers.test(user):
+        return []
     return [
-        action
-        for action in STATUS_ACTIONS.values()
-        if action.target in PROVIDER_TRANSITIONS[provider.status]
-        and action.source in (None, provider.status)
+        decision
+        for decision in DECISIONS.values()
+        if PROVIDER_LIFECYCLE.allows(provider.status, decision.target)
+        and decision.source in (None, provider.status)
     ]
 
 
@@ -109,7 +116,7 @@ QUEUE_TABS = (
 )
 
 
-@rule_required("providers.verify_provider")
+@verifier_required
 def queue(request):
     status = request.GET.get("status", Provider.Status.SUBMITTED)
     if status not in (*QUEUE_TABS, "all"):
@@ -146,7 +153,7 @@ def _history_in_words(events) -> list:
     return events
 
 
-def _detail_context(provider: Provider, forms: dict | None = None) -> dict:
+def _detail_context(request, provider: Provider, forms: dict | None = None) -> dict:
     forms = forms or {}
     return {
         "breadcrumbs": [
@@ -157,11 +164,11 @@ def _detail_context(provider: Provider, forms: dict | None = None) -> dict:
         "organization": provider.organization,
         "documents": provider.documents.select_related("uploaded_by"),
         "history": _history_in_words(selectors.provider_history(provider)),
-        "missing": services.missing_for_submission(provider),
-        "credit_code_note": services.credit_code_note(provider.organization.credit_code or ""),
+        "missing": registration.missing_for_submission(provider),
+        "credit_code_note": registration.credit_code_note(provider.organization.credit_code or ""),
         "actions": [
-            (action, forms.get(action.name) or StatusChangeForm(prefix=action.name))
-            for action in actions_allowed(provider)
+            (decision, forms.get(decision.name) or StatusChangeForm(prefix=decision.name))
+            for decision in decisions_for(request.user, provider)
         ],
     }
 
@@ -170,38 +177,38 @@ def _provider_for_verifiers(uuid) -> Provider:
     return get_object_or_404(selectors.providers_for_verifiers(), uuid=uuid)
 
 
-@rule_required("providers.verify_provider")
+@verifier_required
 def detail(request, uuid):
     provider = _provider_for_verifiers(uuid)
-    return render(request, "providers/verification/detail.html", _detail_context(provider))
+    return render(request, "providers/verification/detail.html", _detail_context(request, provider))
 
 
-@rule_required("providers.verify_provider")
+@verifier_required
 @require_POST
 def change_status(request, uuid, action):
-    status_action = STATUS_ACTIONS.get(action)
-    if status_action is None:
+    decision = DECISIONS.get(action)
+    if decision is None:
         raise Http404
     provider = _provider_for_verifiers(uuid)
-    if status_action.source not in (None, provider.status):
+    if decision.source not in (None, provider.status):
         # "Verify" is for submitted providers, "reinstate" for suspended ones, even
-        # where the transition table would reach the same status from elsewhere.
+        # where the lifecycle would reach the same status from elsewhere.
         messages.error(
             request,
-            _("A provider that is “%(current)s” cannot become “%(target)s”.")
+            PROVIDER_LIFECYCLE.refusal
             % {
-                "current": Provider.Status(provider.status).label,
-                "target": Provider.Status(status_action.target).label,
+                "current": PROVIDER_LIFECYCLE.state_label(provider.status),
+                "target": PROVIDER_LIFECYCLE.state_label(decision.target),
             },
         )
         return redirect("providers:verification_detail", uuid=provider.uuid)
     form = StatusChangeForm(request.POST, prefix=action)
     if form.is_valid():
         arguments = {"provider": provider, "actor": request.user}
-        if status_action.needs_reason or form.cleaned_data["reason"]:
+        if decision.needs_reason or form.cleaned_data["reason"]:
             arguments["reason"] = form.cleaned_data["reason"]
         try:
-            status_action.service(**arguments)
+            decision.service(**arguments)
         except InvalidTransition as error:
             # Someone else changed the status meanwhile: say so and show the page afresh.
             messages.error(request, error.message)
@@ -209,10 +216,10 @@ def change_status(request, uuid, action):
         except ApplicationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, status_action.done)
+            messages.success(request, decision.done)
             return redirect("providers:verification_detail", uuid=provider.uuid)
     return render(
         request,
         "providers/verification/detail.html",
-        _detail_context(provider, {action: form}),
+        _detail_context(request, provider, {action: form}),
     )

@@ -1,1 +1,3 @@
-"""Referral pages: the caseworker workspace, the provider inbox and supervisor views."""
+"""Referral pages, by topic: beneficiaries, assessments, matching, unmet needs, consent and
+the referral lifecycle (the caseworker's side), the provider's inbox, and deadlines (the
+supervisors' overdue list)."""

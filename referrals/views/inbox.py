@@ -5,7 +5,7 @@ referral of another provider, or a draft, answers 404. While a referral waits
 for an answer the provider sees the need, the district, the urgency and the
 age band — nothing else (SPEC §4). Once it has accepted, it sees exactly the
 fields the person consented to share, read through
-``services.read_shared_fields`` (audited); a revoked or expired consent hides
+``services.consent.read_shared_fields`` (audited); a revoked or expired consent hides
 them again. Opening a sent referral marks it viewed.
 """
 
@@ -24,12 +24,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import attach_errors
 from core.permissions import rule_required
-from referrals import selectors, services
-from referrals.forms import CompleteForm, DeclineForm, FailForm, NoteForm, attach_errors
-from referrals.models import ACCEPTED_STATUSES, AWAITING_ANSWER, Referral
+from referrals.forms import CompleteForm, DeclineForm, FailForm, NoteForm
+from referrals.models.lifecycle import (
+    ACCEPTED_STATUSES,
+    AWAITING_ANSWER,
+    REFERRAL_LIFECYCLE,
+    Referral,
+)
+from referrals.selectors import beneficiaries as beneficiary_selectors
+from referrals.selectors import lifecycle as selectors
+from referrals.services import consent as consent_services
+from referrals.services import lifecycle as services
+from referrals.views.common import PAGE_SIZE, breadcrumbs, referral_reference
 
-PAGE_SIZE = 50
+S = Referral.Status
 INBOX = "referrals.open_inbox"
 # Why the provider reads the person's details: the purpose in the audit log.
 DELIVERY_PURPOSE = gettext_lazy("Deliver the referred service")
@@ -37,49 +47,58 @@ DELIVERY_PURPOSE = gettext_lazy("Deliver the referred service")
 INBOX_DEFERRED = (
     "reason",
     "outcome_note",
-    *(f"beneficiary__{name}" for name in selectors.PERSONAL_FIELDS),
+    *(f"beneficiary__{name}" for name in beneficiary_selectors.PERSONAL_FIELDS),
 )
 
 
 @dataclass(frozen=True)
 class Answer:
-    """One answer a provider can give: the service that gives it and the form it needs."""
+    """One answer a provider can give: the state it moves the referral to, the service
+    that moves it there and the form it needs."""
 
+    to: str
     service: object
     form_class: type
     success: str
     arguments: tuple[str, ...] = ("note",)
 
 
+# In the order the buttons are shown; which of them a referral offers is for the table.
 ANSWERS = {
     "accept": Answer(
+        S.ACCEPTED,
         services.accept_referral,
         NoteForm,
         gettext_lazy("Referral accepted: one of the service's places is now taken."),
     ),
+    "waitlist": Answer(
+        S.WAITLISTED,
+        services.waitlist_referral,
+        NoteForm,
+        gettext_lazy("The person is on the waiting list; the caseworker is told."),
+    ),
     "decline": Answer(
+        S.DECLINED,
         services.decline_referral,
         DeclineForm,
         gettext_lazy("Referral declined; it goes back to the caseworker with your reason."),
         ("reason_code", "note"),
     ),
-    "waitlist": Answer(
-        services.waitlist_referral,
-        NoteForm,
-        gettext_lazy("The person is on the waiting list; the caseworker is told."),
-    ),
     "start": Answer(
+        S.IN_SERVICE,
         services.start_service,
         NoteForm,
         gettext_lazy("Service started."),
     ),
     "complete": Answer(
+        S.COMPLETED,
         services.complete_referral,
         CompleteForm,
         gettext_lazy("Service completed; the caseworker confirms the outcome."),
         ("outcome", "note"),
     ),
     "fail": Answer(
+        S.FAILED,
         services.fail_referral,
         FailForm,
         gettext_lazy("Recorded that the service did not go ahead; the caseworker is told."),
@@ -87,19 +106,17 @@ ANSWERS = {
     ),
 }
 
-# Which answers each state offers (the transition table decides; this orders the buttons).
-ANSWERS_BY_STATUS = {
-    Referral.Status.SENT: ("accept", "waitlist", "decline"),
-    Referral.Status.VIEWED: ("accept", "waitlist", "decline"),
-    Referral.Status.WAITLISTED: ("accept", "decline"),
-    Referral.Status.ACCEPTED: ("start", "fail"),
-    Referral.Status.IN_SERVICE: ("complete", "fail"),
-    Referral.Status.REOPENED: ("start", "complete", "fail"),
-}
 
-
-def _breadcrumbs(*items):
-    return [(_("Workspace"), reverse("accounts:workspace")), *items]
+def answers_for(user, referral: Referral) -> list[str]:
+    """The answers ``user`` may give now, in button order: the moves the referral's state
+    allows, when the user answers for its provider."""
+    if not rules.has_perm("referrals.answer_referral", user, referral):
+        return []
+    return [
+        name
+        for name, answer in ANSWERS.items()
+        if REFERRAL_LIFECYCLE.allows(referral.status, answer.to)
+    ]
 
 
 def _inbox_referral_or_404(user, uuid) -> Referral:
@@ -119,20 +136,23 @@ class InboxRow:
 @rule_required(INBOX)
 def inbox(request):
     status_filter = request.GET.get("status", "")
-    if status_filter not in Referral.Status.values or status_filter == Referral.Status.DRAFT:
+    if status_filter not in S.values or status_filter == S.DRAFT:
         status_filter = ""
     counts = selectors.referral_counts_for_provider(request.user)
     tabs = [
         (value, label, counts.get(value, 0))
-        for value, label in Referral.Status.choices
-        if value != Referral.Status.DRAFT and (counts.get(value) or value == status_filter)
+        for value, label in S.choices
+        if value != S.DRAFT and (counts.get(value) or value == status_filter)
     ]
     referrals = selectors.inbox_for(request.user).defer(*INBOX_DEFERRED)
     if status_filter:
         referrals = referrals.filter(status=status_filter)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        InboxRow(referral=referral, age_band=selectors.age_band(referral.beneficiary.birth_date))
+        InboxRow(
+            referral=referral,
+            age_band=beneficiary_selectors.age_band(referral.beneficiary.birth_date),
+        )
         for referral in page.object_list
     ]
     return render(
@@ -145,7 +165,7 @@ def inbox(request):
             "waiting": sum(counts.get(status, 0) for status in AWAITING_ANSWER),
             "page_obj": page,
             "rows": rows,
-            "breadcrumbs": _breadcrumbs((_("Referrals inbox"), "")),
+            "breadcrumbs": breadcrumbs((_("Referrals inbox"), "")),
         },
     )
 
@@ -153,7 +173,7 @@ def inbox(request):
 def _render_inbox_referral(request, referral, *, bound=None, status=200):
     accepted = referral.status in ACCEPTED_STATUSES
     shared = (
-        services.read_shared_fields(
+        consent_services.read_shared_fields(
             user=request.user, referral=referral, purpose=str(DELIVERY_PURPOSE)
         )
         if accepted
@@ -161,7 +181,7 @@ def _render_inbox_referral(request, referral, *, bound=None, status=200):
     )
     answer_forms = [
         (name, ANSWERS[name].form_class(prefix=name))
-        for name in ANSWERS_BY_STATUS.get(referral.status, ())
+        for name in answers_for(request.user, referral)
     ]
     if bound is not None:
         answer_forms = [
@@ -172,17 +192,18 @@ def _render_inbox_referral(request, referral, *, bound=None, status=200):
         "referrals/inbox_referral.html",
         {
             "referral": referral,
-            "age_band": selectors.age_band(referral.beneficiary.birth_date),
+            "age_band": beneficiary_selectors.age_band(referral.beneficiary.birth_date),
             "accepted": accepted,
-            "pending": referral.status in AWAITING_ANSWER | {Referral.Status.WAITLISTED},
+            # The provider may still take the person in: its details come once it does.
+            "pending": REFERRAL_LIFECYCLE.allows(referral.status, S.ACCEPTED),
             "shared": shared,
             "consent_in_force": bool(shared),
             "answer_forms": answer_forms,
             "bound_form": bound[1] if bound else None,
             "events": referral.events.all() if accepted else (),
-            "breadcrumbs": _breadcrumbs(
+            "breadcrumbs": breadcrumbs(
                 (_("Referrals inbox"), reverse("referrals:inbox")),
-                (_("Referral %(reference)s") % {"reference": str(referral.uuid)[:8].upper()}, ""),
+                (_("Referral %(reference)s") % {"reference": referral_reference(referral)}, ""),
             ),
         },
         status=status,
@@ -193,7 +214,7 @@ def _render_inbox_referral(request, referral, *, bound=None, status=200):
 @never_cache
 def inbox_referral(request, uuid):
     referral = _inbox_referral_or_404(request.user, uuid)
-    if referral.status == Referral.Status.SENT:
+    if referral.status == S.SENT:
         # Opening the referral is the "viewed" step of the lifecycle (idempotent, audited).
         services.mark_viewed(referral=referral, user=request.user)
         referral = _inbox_referral_or_404(request.user, uuid)

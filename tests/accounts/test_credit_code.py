@@ -4,12 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from stdnum.cn import uscc
 
-from accounts.demo import credit_code
 from accounts.validators import (
     credit_code_check_character,
     is_valid_credit_code,
     validate_credit_code,
 )
+from demo.accounts import credit_code
 
 
 def test_known_valid_code():

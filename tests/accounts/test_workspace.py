@@ -136,3 +136,58 @@ def test_the_cards_count_what_waits_for_each_person(client):
 
 def test_a_card_shows_no_count_when_nothing_waits(client):
     assert _badges(client, user_with_role(Role.CASEWORKER)) == []
+
+
+# --- each app registers its own cards ------------------------------------------------------
+
+
+def test_every_app_s_cards_are_registered_in_the_order_of_the_page():
+    from accounts.workspace import registered_actions
+
+    assert [action.url_name for action in registered_actions()] == [
+        "accounts:audit_log",
+        "wagtailadmin_home",
+        "admin:accounts_organization_changelist",
+        "api-docs",
+        "providers:my_profile",
+        "providers:verification_queue",
+        "providers:service_list",
+        "referrals:people",
+        "referrals:referral_list",
+        "referrals:overdue",
+        "referrals:inbox",
+        "marketplace:manage_tenders",
+        "marketplace:budget_list",
+        "marketplace:approvals",
+        "marketplace:manage_tenders",
+        "marketplace:my_panels",
+        "marketplace:my_tenders",
+        "marketplace:alerts",
+        "cms:feedback_inbox",
+    ]
+
+
+def test_a_card_registered_with_a_lower_order_comes_first(monkeypatch):
+    from accounts import workspace
+
+    monkeypatch.setattr(workspace, "_registered", [])
+    late = workspace.WorkspaceAction(roles=frozenset(), title="late", text="", url="/late/")
+    early = workspace.WorkspaceAction(roles=frozenset(), title="early", text="", url="/early/")
+    also_early = workspace.WorkspaceAction(roles=frozenset(), title="also", text="", url="/a/")
+
+    workspace.register(late, order=20)
+    workspace.register(early, also_early, order=10)
+
+    assert workspace.registered_actions() == [early, also_early, late]
+
+
+def test_a_card_with_a_count_needs_the_words_for_it(monkeypatch):
+    from accounts import workspace
+
+    monkeypatch.setattr(workspace, "_registered", [])
+    card = workspace.WorkspaceAction(
+        roles=frozenset(), title="counted", text="", url="/c/", count=lambda user: 1
+    )
+    with pytest.raises(ValueError, match="count_label"):
+        workspace.register(card, order=0)
+    assert workspace.registered_actions() == []

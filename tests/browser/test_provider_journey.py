@@ -13,7 +13,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
-from accounts.demo import credit_code
+from demo.accounts import credit_code
 from tests.factories.accounts import TEST_PASSWORD, user_with_role
 from tests.factories.places import shanghai_district
 from tests.factories.providers import PDF_BYTES, ServiceFactory

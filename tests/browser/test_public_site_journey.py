@@ -20,10 +20,9 @@ from django.apps import apps
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from cms.demo_content import seed_guides
-from cms.demo_policies import seed_policies
 from cms.models import Feedback
 from cms.sections import create_sections, section_pages
+from demo.cms import seed_guides, seed_policies
 from tests.factories.accounts import AgencyFactory
 from tests.factories.places import ProvinceFactory, shanghai_district
 from tests.factories.providers import ServiceFactory

@@ -9,7 +9,6 @@ from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.models import GroupPagePermission
 
-from accounts.demo import WAGTAIL_GROUPS
 from accounts.models import Role
 from cms.models import NewsPage
 from cms.sections import (
@@ -20,6 +19,7 @@ from cms.sections import (
     section_pages,
     set_up_moderation,
 )
+from demo.accounts import WAGTAIL_GROUPS
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from cms.models import Feedback
 from core.errors import ApplicationError, InvalidTransition
 from core.models import AuditEvent
 from places.models import Area
-from tests.factories.accounts import AgencyFactory, user_with_role
+from tests.factories.accounts import AgencyFactory, UserFactory, user_with_role
 from tests.factories.places import shanghai_district
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_the_lead_agency_is_a_city_agency_without_a_parent(pudong, city_bureau):
 
 
 def test_a_setting_can_name_the_lead_agency(pudong, city_bureau, settings):
-    from accounts.demo import credit_code
+    from demo.accounts import credit_code
 
     chosen = AgencyFactory(
         credit_code=credit_code(authority="1", category="1", area_code="310000", seed="lead")
@@ -362,6 +362,12 @@ def test_inbox_filters_by_status(client, city_bureau):
 @pytest.mark.parametrize("role", [Role.FINANCE, Role.PROVIDER_ADMIN])
 def test_inbox_is_not_found_for_other_roles(client, city_bureau, role):
     client.force_login(user_with_role(role))
+    assert client.get(INBOX).status_code == 404
+
+
+def test_inbox_is_not_found_for_a_superuser_without_a_role_at_an_agency(client, city_bureau):
+    submitted()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert client.get(INBOX).status_code == 404
 
 

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cms.demo_content import GUIDES, NEWS, seed_guides
 from cms.models import PolicyPage, ServiceGuidePage
 from cms.sections import create_sections, section_pages
+from demo.cms import GUIDES, NEWS, seed_guides
 from tests.cms.markup import find_all, read
 from tests.factories.taxonomy import need_category
 
@@ -189,7 +189,7 @@ def test_demo_guides_cover_each_main_kind_of_help_in_both_languages_and_link_pol
 
 
 def test_every_demo_guide_and_news_item_renders_in_both_languages(home_pages):
-    from cms.demo_content import seed_public_content
+    from demo.cms import seed_public_content
 
     counts = seed_public_content()
     assert seed_public_content() == counts  # idempotent

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cms.demo_content import NEWS, seed_news
 from cms.models import NewsPage, PolicyPage
 from cms.models.news import NEWS_PER_PAGE
 from cms.sections import create_sections, section_pages
+from demo.cms import NEWS, seed_news
 from tests.cms.markup import find_all, read
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
-from cms.demo_policies import seed_policies
 from cms.models import PolicyIndexPage, PolicyPage, ServiceGuideIndexPage, ServiceGuidePage
 from cms.sections import create_sections
+from demo.cms import seed_policies
 from tests.cms.markup import find_all, read
 from tests.factories.accounts import UserFactory
 from tests.factories.taxonomy import need_category

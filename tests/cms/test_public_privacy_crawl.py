@@ -27,19 +27,18 @@ from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Page
 
-from accounts import demo as accounts_demo
 from accounts.models import Role
 from cms import services as cms_services
 from cms import statistics
-from cms.demo_content import seed_public_content
-from cms.demo_policies import seed_policies
 from cms.models import Feedback
 from cms.sections import create_sections, section_pages
 from core.audit import record_change
-from providers import demo as provider_demo
+from demo import accounts as accounts_demo
+from demo import providers as provider_demo
+from demo import referrals as referral_demo
+from demo.cms import seed_policies, seed_public_content
 from providers.models import Service
 from providers.selectors import public_services
-from referrals import demo as referral_demo
 from referrals import services as referral_services
 from referrals.models import Beneficiary, Consent, Referral, ShareableField, UnmetNeed
 from tests.cms.pages import ensure_home_pages
@@ -172,7 +171,7 @@ def _demo_people(public_site: Seeded) -> Seeded:
     call_command("load_areas", stdout=StringIO())
     parties = accounts_demo.seed_parties()
     accounts_demo.seed_users(parties, password="crawl-pass-2026")
-    provider_demo.seed_providers(parties)
+    provider_demo.seed_providers(parties, password="crawl-pass-2026")
     referral_demo.seed_referrals(parties)
     cache.clear()
     people = list(Beneficiary.objects.all())

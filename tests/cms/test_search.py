@@ -252,7 +252,7 @@ def test_search_results_are_paginated_and_cacheable_for_anonymous_visitors(zh_in
 
 
 def test_in_the_demo_library_temporary_assistance_finds_its_own_notice_first(zh_index, en_index):
-    from cms.demo_policies import seed_policies
+    from demo.cms import seed_policies
 
     seed_policies(zh_index, en_index)
 

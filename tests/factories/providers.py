@@ -10,9 +10,9 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.demo import credit_code
+from demo.accounts import credit_code
 from providers.models import Provider, ProviderDocument, Service, Site
-from providers.services import refresh_service_points
+from providers.services.service_points import refresh_service_points
 from tests.factories.accounts import ProviderOrganizationFactory, user_with_role
 from tests.factories.taxonomy import need_category, service_tier
 
@@ -107,7 +107,7 @@ class ServiceFactory(DjangoModelFactory):
     def sites(self, create, extracted, **kwargs):
         if create and extracted:
             self.sites.set(extracted)
-            # As providers.services.save_service does: matching finds it near its sites.
+            # As providers.services.listings.save_service does: matching finds it near its sites.
             refresh_service_points(service_ids=[self.pk])
 
 

@@ -453,3 +453,37 @@ def test_two_awards_racing_for_the_same_money_cannot_both_succeed(on_postgres, m
     assert sorted(outcomes) == ["committed", "overdraw"]
     assert selectors.budget_ledger(budget).committed == Decimal("600000")
     assert selectors.available_funds(budget) == Decimal("400000.00")
+
+
+def test_only_the_lead_agency_moves_the_ledger_for_a_person(budget, partner):
+    # Beat and the award services move the ledger; a person doing it directly must hold
+    # the role there: a commissioner of the lead agency commits and releases, its
+    # commissioners and finance officers record payments.
+    ContributionFactory(budget=budget, amount=Decimal("1000"))
+    award = award_on(budget)
+    outsiders = [
+        commissioner_of(partner),
+        finance_of(partner),
+        user_with_role("supervisor", organization=budget.lead_agency),
+        user_with_role("caseworker", organization=budget.lead_agency),
+    ]
+    for outsider in outsiders:
+        with pytest.raises(PermissionDenied):
+            services.commit_funds(
+                budget=budget, amount="100", categories=[elderly_care()], actor=outsider
+            )
+    lead = commissioner_of(budget.lead_agency)
+    services.commit_funds(
+        budget=budget, amount="600", categories=[elderly_care()], award=award, actor=lead
+    )
+    for outsider in outsiders:
+        with pytest.raises(PermissionDenied):
+            services.spend_funds(award=award, amount="100", actor=outsider)
+        with pytest.raises(PermissionDenied):
+            services.release_funds(budget=budget, award=award, actor=outsider)
+    services.spend_funds(award=award, amount="100", actor=finance_of(budget.lead_agency))
+    released = services.release_funds(budget=budget, award=award, actor=lead)
+
+    # What was paid stays drawn on the budget; the rest of the commitment comes back.
+    assert sum(row.amount for row in released) == Decimal("500")
+    assert selectors.available_funds(budget) == Decimal("900.00")

@@ -18,9 +18,11 @@ from django.db.models import Sum
 from django.test import TestCase
 from django.utils import timezone
 
-from accounts import demo as accounts_demo
 from accounts.models import User
-from marketplace import demo, rules, selectors
+from demo import accounts as accounts_demo
+from demo import marketplace as marketplace_demo
+from demo import providers as providers_demo
+from marketplace import rules, selectors
 from marketplace.models import (
     TENDER_TRANSITIONS,
     Alert,
@@ -33,7 +35,6 @@ from marketplace.models import (
     Tender,
     TenderEvent,
 )
-from providers import demo as providers_demo
 from tests.factories.places import shanghai_district
 from tests.marketplace._ocds import assert_valid
 
@@ -74,11 +75,11 @@ def seeded(django_db_setup, django_db_blocker):
             shanghai_district(code, name_zh=name_zh, name_en=name_en)
         parties = accounts_demo.seed_parties()
         accounts_demo.seed_users(parties, password="demo-pass-2026")
-        providers_demo.seed_providers(parties)
+        providers_demo.seed_providers(parties, password="demo-pass-2026")
         with TestCase.captureOnCommitCallbacks() as queued:
-            first = demo.seed_marketplace(parties)
+            first = marketplace_demo.seed_marketplace(parties)
         counts = _counts()
-        second = demo.seed_marketplace(parties)
+        second = marketplace_demo.seed_marketplace(parties)
         yield {
             "first": first,
             "second": second,

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from core.errors import ApplicationError
-from marketplace import selectors, services
+from marketplace import eligibility, services
 from marketplace.models import Bid, BidResponse, Criterion
 from providers.models import Provider
 from tests.factories.marketplace import (
@@ -42,7 +42,7 @@ def make_bid(provider=None, price=Decimal("300000.00"), **tender_requirements):
 
 
 def codes(bid):
-    return [problem["code"] for problem in selectors.eligibility_report(bid)]
+    return [problem["code"] for problem in eligibility.eligibility_report(bid)]
 
 
 def test_an_eligible_complete_bid_has_nothing_to_report():
@@ -92,12 +92,12 @@ def test_every_reason_is_listed_at_once_kept_on_the_bid_and_the_bid_stays_a_draf
 def test_the_reasons_are_kept_in_chinese_and_english():
     provider = ProviderFactory(status=Provider.Status.SUBMITTED)
     bid = make_bid(provider)
-    [problem] = selectors.eligibility_report(bid)
+    [problem] = eligibility.eligibility_report(bid)
     assert problem["message_en"].startswith("Only verified providers may bid")
     with translation.override("zh-hans"):
-        assert selectors.eligibility_messages([problem]) == [problem["message_zh"]]
+        assert eligibility.eligibility_messages([problem]) == [problem["message_zh"]]
     with translation.override("en"):
-        assert selectors.eligibility_messages([problem]) == [problem["message_en"]]
+        assert eligibility.eligibility_messages([problem]) == [problem["message_en"]]
 
 
 def test_a_tender_open_to_unverified_providers_accepts_them_but_never_debarred_or_suspended():

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from marketplace import ocds
 from marketplace.models import Award
+from marketplace.ocds import releases as ocds
 from tests.factories.accounts import UserFactory
 from tests.factories.marketplace import (
     AwardFactory,

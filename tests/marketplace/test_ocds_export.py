@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from marketplace import ocds
+from marketplace.ocds import releases as ocds
 from tests.factories.marketplace import PublishedTenderFactory, TenderFactory
 from tests.marketplace._ocds import STANDARD_DIR, assert_valid
 from tests.standards import shared_standard

@@ -11,8 +11,9 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
-from marketplace import ocds
 from marketplace.models import Award, Tender, TenderEvent
+from marketplace.ocds import packages
+from marketplace.ocds import releases as ocds
 from tests.factories.accounts import AgencyFactory
 from tests.factories.marketplace import (
     AwardFactory,
@@ -38,7 +39,7 @@ def package_of(*tenders, now=None):
         base_url="https://example.org",
         now=now,
     )
-    return ocds.release_package(processes, uri="https://example.org/api/v1/ocds/releases/")
+    return packages.release_package(processes, uri="https://example.org/api/v1/ocds/releases/")
 
 
 def record_package_of(*tenders, now=None):
@@ -47,7 +48,7 @@ def record_package_of(*tenders, now=None):
         base_url="https://example.org",
         now=now,
     )
-    return ocds.record_package(processes, uri="https://example.org/api/v1/ocds/records/")
+    return packages.record_package(processes, uri="https://example.org/api/v1/ocds/records/")
 
 
 def latest(package):

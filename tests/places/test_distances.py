@@ -1,10 +1,10 @@
-"""Distances between points (core.integrations.geocoding.distance_km)."""
+"""Distances between points (places.geocoding.distance_km)."""
 
 from decimal import Decimal
 
 import pytest
 
-from core.integrations.geocoding import distance_km
+from places.geocoding import distance_km
 from tests.factories.places import DistrictFactory
 
 PEOPLES_SQUARE = (31.2304, 121.4737)

@@ -1,12 +1,12 @@
-"""Turning Chinese addresses into an area and a point (core.integrations.geocoding)."""
+"""Turning Chinese addresses into an area and a point (places.geocoding)."""
 
 from decimal import Decimal
 
 import pytest
 from django.test import override_settings
 
-from core.integrations import geocoding
-from core.integrations.geocoding import GeocodeResult, Precision, geocode
+from places import geocoding
+from places.geocoding import GeocodeResult, Precision, geocode
 from places.models import Area
 
 pytestmark = pytest.mark.django_db

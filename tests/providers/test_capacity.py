@@ -7,8 +7,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from providers import services
 from providers.models import Service
+from providers.services import capacity
 from tests.factories.providers import (
     ServiceFactory,
     VerifiedProviderFactory,
@@ -60,7 +60,7 @@ def test_one_action_updates_both_numbers_with_the_time_and_who(provider, staff):
     service = ServiceFactory(provider=provider, capacity_updated_at=None)
 
     with time_machine.travel(NOW, tick=False):
-        services.update_capacity(service=service, actor=staff, free_slots=3, waitlist_length=7)
+        capacity.update_capacity(service=service, actor=staff, free_slots=3, waitlist_length=7)
 
     service.refresh_from_db()
     assert (service.free_slots, service.waitlist_length) == (3, 7)
@@ -157,6 +157,6 @@ def test_capacity_counts_as_stale_in_the_service_list_only_after_7_days(
 def test_capacity_values_are_kept_as_whole_numbers(provider, staff):
     service = ServiceFactory(provider=provider)
 
-    services.update_capacity(service=service, actor=staff, free_slots="4", waitlist_length="0")
+    capacity.update_capacity(service=service, actor=staff, free_slots="4", waitlist_length="0")
 
     assert Service.objects.get(pk=service.pk).free_slots == 4

@@ -7,7 +7,7 @@ from django.utils import translation
 from stdnum.cn import uscc
 
 from providers.forms.registration import CreditCodeField
-from providers.services import credit_code_note
+from providers.services.registration import credit_code_note
 from tests.providers._registration_factories import (
     ENTERPRISE_FIRST17,
     LETTER_FIRST17,

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from providers import services
 from providers.models import Provider, Service
+from providers.services import verification
 from tests.factories.accounts import user_with_role
 from tests.factories.places import StreetFactory, shanghai_district
 from tests.factories.providers import (
@@ -73,7 +73,7 @@ def test_suspending_a_provider_removes_its_services(client):
     admin = user_with_role(Role.PLATFORM_ADMIN)
     assert listed(client) == ["社区助餐"]
 
-    services.suspend_provider(provider=service.provider, actor=admin, reason="年检不合格")
+    verification.suspend_provider(provider=service.provider, actor=admin, reason="年检不合格")
 
     assert listed(client) == []
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import Role
 from core.models import AuditEvent
 from providers.models import ProviderDocument
-from providers.views.registration import download_filename
+from providers.views.documents import download_filename
 from tests.factories.accounts import user_with_role
 from tests.factories.providers import (
     JPEG_BYTES,

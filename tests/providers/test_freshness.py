@@ -8,7 +8,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from providers import selectors, services
+from providers import selectors
+from providers.services import capacity, listings
 from providers.tasks import send_confirmation_reminders
 from tests.factories.providers import (
     ServiceFactory,
@@ -67,13 +68,13 @@ def test_service_confirmed_179_days_ago_is_listed_and_181_days_ago_is_not(servic
 def test_confirming_brings_a_hidden_service_back(service, staff):
     with time_machine.travel(CONFIRMED + timedelta(days=181), tick=False):
         assert service not in _public(timezone.now())
-        services.confirm_service(service=service, actor=staff)
+        listings.confirm_service(service=service, actor=staff)
         assert service in _public(timezone.now())
 
 
 def test_updating_capacity_also_confirms(service, staff):
     with time_machine.travel(CONFIRMED + timedelta(days=200), tick=False):
-        services.update_capacity(service=service, actor=staff, free_slots=2, waitlist_length=0)
+        capacity.update_capacity(service=service, actor=staff, free_slots=2, waitlist_length=0)
         service.refresh_from_db()
         assert service.last_confirmed_at == timezone.now()
         assert service in _public(timezone.now())
@@ -155,7 +156,7 @@ def test_next_reminder_comes_90_days_after_the_next_confirmation(service, staff,
 
     reconfirmed = CONFIRMED + timedelta(days=100)
     with time_machine.travel(reconfirmed, tick=False):
-        services.confirm_service(service=service, actor=staff)
+        listings.confirm_service(service=service, actor=staff)
     with time_machine.travel(reconfirmed + timedelta(days=60), tick=False):
         send_confirmation_reminders()
     assert len(mailoutbox) == 1

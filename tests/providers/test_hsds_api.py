@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from providers import hsds
+from providers.hsds import vocabulary
 from tests.factories.providers import ServiceFactory, SiteFactory, VerifiedProviderFactory
 from tests.providers._hsds_factories import (
     STAFF_EMAIL,
@@ -48,7 +48,7 @@ def test_index_describes_the_api(client):
     assert response.status_code == 200
     body = response.json()
     assert body["version"] == "3.0"
-    assert body["profile"] == hsds.HSDS_PROFILE_URL
+    assert body["profile"] == vocabulary.HSDS_PROFILE_URL
     assert body["openapi_url"].endswith("/api/schema/")
     assert body["services"].endswith("/api/v1/hsds/services/")
 
@@ -111,7 +111,7 @@ def test_details_validate_and_nest_what_hsds_nests(client, directory):
     location = client.get(reverse("hsds-location", args=[site.uuid])).json()
     assert_valid("location", location)
 
-    term_id = hsds.stable_id(hsds.NEED_CATEGORY_TAXONOMY, "basic-living.dibao")
+    term_id = vocabulary.stable_id(vocabulary.NEED_CATEGORY_TAXONOMY, "basic-living.dibao")
     term = client.get(reverse("hsds-taxonomy_term", args=[term_id])).json()
     assert_valid("taxonomy_term", term)
     assert term["code"] == "basic-living.dibao"
@@ -151,7 +151,7 @@ def test_services_filter_by_organization_and_term(client, directory):
     by_organization = client.get(reverse("hsds-services"), {"organization_id": provider.uuid})
     assert by_organization.json()["total_items"] == 2
 
-    legal_aid = hsds.stable_id(hsds.NEED_CATEGORY_TAXONOMY, "social-services.legal-aid")
+    legal_aid = vocabulary.stable_id(vocabulary.NEED_CATEGORY_TAXONOMY, "social-services.legal-aid")
     by_term = client.get(reverse("hsds-services"), {"taxonomy_term_id": legal_aid})
     assert by_term.json()["total_items"] == 2  # the first service of each provider
 

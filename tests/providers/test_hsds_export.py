@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from providers import hsds
+from providers.hsds import vocabulary
 from tests.providers._hsds_factories import (
     DOCUMENT_TITLE,
     FILES,
@@ -111,7 +111,7 @@ def test_organization_carries_the_credit_code_as_an_identifier(directory, tmp_pa
     assert organization["alternate_name"] == provider.organization.name_en
     assert organization["organization_identifiers"] == [
         {
-            "id": hsds.stable_id("organization-identifier", provider.uuid, "CN-USCC"),
+            "id": vocabulary.stable_id("organization-identifier", provider.uuid, "CN-USCC"),
             "organization_id": str(provider.uuid),
             "identifier_scheme": "CN-USCC",
             "identifier_type": "Unified Social Credit Code",
@@ -157,8 +157,8 @@ def test_service_maps_eligibility_fees_languages_areas_and_categories(directory,
         for a in service["attributes"]
         if a.get("taxonomy_term", {}).get("code") == "basic-living.dibao"
     )
-    assert dibao_attribute["taxonomy_term_id"] == hsds.stable_id(
-        hsds.NEED_CATEGORY_TAXONOMY, "basic-living.dibao"
+    assert dibao_attribute["taxonomy_term_id"] == vocabulary.stable_id(
+        vocabulary.NEED_CATEGORY_TAXONOMY, "basic-living.dibao"
     )
 
 
@@ -188,7 +188,9 @@ def test_taxonomy_terms_have_stable_ids_and_the_tree(directory, tmp_path):
     terms = {term["code"]: term for term in export(tmp_path)["taxonomy_term"]}
 
     dibao, group = terms["basic-living.dibao"], terms["basic-living"]
-    assert dibao["id"] == hsds.stable_id(hsds.NEED_CATEGORY_TAXONOMY, "basic-living.dibao")
+    assert dibao["id"] == vocabulary.stable_id(
+        vocabulary.NEED_CATEGORY_TAXONOMY, "basic-living.dibao"
+    )
     assert dibao["parent_id"] == group["id"]
     assert "parent_id" not in group
     assert dibao["taxonomy"] == "socialcommissioning-need-category"

@@ -1,7 +1,6 @@
 """The provider API: public reads of the directory, writes only by the provider's own staff."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -12,8 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from core.integrations import geocoding
-from core.integrations.geocoding import GeocodeResult, Precision
+from places import geocoding
 from providers.models import Provider, Service, Site
 from tests.factories.accounts import user_with_role
 from tests.factories.places import shanghai_district
@@ -53,22 +51,6 @@ def pudong():
 @pytest.fixture
 def xuhui():
     return shanghai_district("310104", "徐汇区", "Xuhui District")
-
-
-@pytest.fixture
-def fake_geocoder(monkeypatch, pudong):
-    def geocode(address):
-        if "浦东新区" in (address or ""):
-            return GeocodeResult(
-                found=True,
-                area=pudong,
-                latitude=Decimal("31.221517"),
-                longitude=Decimal("121.544379"),
-                precision=Precision.DISTRICT,
-            )
-        return geocoding.not_found(geocoding.ADDRESS_NOT_FOUND)
-
-    monkeypatch.setattr(geocoding, "geocode", geocode)
 
 
 def _results(response):
@@ -470,13 +452,16 @@ def test_capacity_out_of_range_is_a_field_error_and_changes_nothing(staff_api, p
 
 def test_the_capacity_service_refuses_numbers_no_service_has(provider):
     from core.errors import ApplicationError
-    from providers import services as provider_services
+    from providers.services import capacity
 
     service = ServiceFactory(provider=provider, free_slots=3)
 
     with pytest.raises(ApplicationError) as refused:
-        provider_services.update_capacity(
-            service=service, actor=None, free_slots=10**30, waitlist_length=0
+        capacity.update_capacity(
+            service=service,
+            actor=provider_staff_of(provider),
+            free_slots=10**30,
+            waitlist_length=0,
         )
 
     assert refused.value.field_errors == {"free_slots": ["Enter a whole number from 0 to 100,000."]}

@@ -9,8 +9,9 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Membership, Role
-from providers import notifications, services
+from providers import notifications
 from providers.models import Provider, ProviderDocument
+from providers.services import registration, verification
 from providers.tasks import send_document_expiry_reminders
 from tests.factories.accounts import user_with_role
 from tests.factories.providers import (
@@ -64,7 +65,7 @@ def test_verification_is_mailed_with_a_link_in_chinese_then_english(
         status=Provider.Status.SUBMITTED, organization__name_zh="阳光社工服务社"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.verify_provider(provider=provider, actor=verifier)
+        verification.verify_provider(provider=provider, actor=verifier)
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -83,9 +84,9 @@ def test_verification_is_mailed_with_a_link_in_chinese_then_english(
 @pytest.mark.parametrize(
     ("start", "decide", "status"),
     [
-        (Provider.Status.SUBMITTED, services.reject_provider, Provider.Status.REJECTED),
-        (Provider.Status.VERIFIED, services.suspend_provider, Provider.Status.SUSPENDED),
-        (Provider.Status.VERIFIED, services.debar_provider, Provider.Status.DEBARRED),
+        (Provider.Status.SUBMITTED, verification.reject_provider, Provider.Status.REJECTED),
+        (Provider.Status.VERIFIED, verification.suspend_provider, Provider.Status.SUSPENDED),
+        (Provider.Status.VERIFIED, verification.debar_provider, Provider.Status.DEBARRED),
     ],
 )
 def test_decisions_with_a_reason_mail_the_reason(
@@ -104,7 +105,7 @@ def test_decisions_with_a_reason_mail_the_reason(
 def test_reinstatement_is_mailed(verifier, django_capture_on_commit_callbacks):
     provider, _admin = provider_with_contacts(status=Provider.Status.SUSPENDED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.reinstate_provider(provider=provider, actor=verifier)
+        verification.reinstate_provider(provider=provider, actor=verifier)
     assert len(mail.outbox) == 1
     assert "Verified" in mail.outbox[0].subject
 
@@ -113,14 +114,14 @@ def test_submission_sends_no_status_mail(django_capture_on_commit_callbacks):
     provider, admin = provider_with_contacts()
     ProviderDocumentFactory(provider=provider)
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_provider(provider=provider, actor=admin)
+        verification.submit_provider(provider=provider, actor=admin)
     assert mail.outbox == []
 
 
 def test_no_mail_before_the_change_is_committed(verifier, django_capture_on_commit_callbacks):
     provider, _admin = provider_with_contacts(status=Provider.Status.SUBMITTED)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.verify_provider(provider=provider, actor=verifier)
+        verification.verify_provider(provider=provider, actor=verifier)
         assert mail.outbox == []
     assert len(callbacks) == 1
 
@@ -210,12 +211,12 @@ def test_expired_certificate_makes_submission_fail():
         kind=ProviderDocument.Kind.REGISTRATION_CERTIFICATE,
         expires_on=date(2026, 2, 28),
     )
-    assert services.missing_for_submission(provider) == [
+    assert registration.missing_for_submission(provider) == [
         "a registration certificate that has not expired"
     ]
     from core.errors import ApplicationError
 
     with pytest.raises(ApplicationError, match="a registration certificate that has not expired"):
-        services.submit_provider(provider=provider, actor=admin)
+        verification.submit_provider(provider=provider, actor=admin)
     provider.refresh_from_db()
     assert provider.status == Provider.Status.DRAFT

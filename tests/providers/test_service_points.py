@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
-from providers import services
 from providers.models import ServiceAtSite, ServiceCoverage, ServicePoint
+from providers.services import listings, service_points, sites
 from tests.factories.accounts import user_with_role
 from tests.factories.places import shanghai_district
 from tests.factories.providers import ServiceFactory, SiteFactory, VerifiedProviderFactory
@@ -54,7 +54,7 @@ def site(provider):
 
 
 def create(provider, admin, *, categories, sites, areas=()):
-    return services.save_service(
+    return listings.save_service(
         provider=provider,
         actor=admin,
         name_zh="助餐服务",
@@ -82,7 +82,7 @@ def test_changing_categories_or_sites_rewrites_the_points(provider, admin, site)
     other = SiteFactory(provider=provider, latitude=LUJIAZUI[0], longitude=LUJIAZUI[1])
     service = create(provider, admin, categories=[ELDERLY], sites=[site])
 
-    services.save_service(
+    listings.save_service(
         provider=provider,
         actor=admin,
         service=service,
@@ -96,7 +96,7 @@ def test_changing_categories_or_sites_rewrites_the_points(provider, admin, site)
 def test_saving_other_fields_keeps_the_points(provider, admin, site):
     service = create(provider, admin, categories=[ELDERLY], sites=[site])
 
-    services.save_service(provider=provider, actor=admin, service=service, name_zh="老年助餐服务")
+    listings.save_service(provider=provider, actor=admin, service=service, name_zh="老年助餐服务")
 
     assert points_of(service) == {(site.pk, ELDERLY, *XUJIAHUI)}
 
@@ -105,7 +105,7 @@ def test_moving_a_site_moves_the_points_of_every_service_there(provider, admin, 
     first = create(provider, admin, categories=[ELDERLY], sites=[site])
     second = create(provider, admin, categories=[CHILDREN], sites=[site])
 
-    services.save_site(
+    sites.save_site(
         provider=provider, actor=admin, site=site, latitude=LUJIAZUI[0], longitude=LUJIAZUI[1]
     )
 
@@ -139,7 +139,7 @@ def test_a_full_rebuild_gives_what_the_services_keep(provider, admin, site):
     ServiceAtSite.objects.bulk_create([ServiceAtSite(service=bulk, site=site)])
     kept = points_of(service)
 
-    written = services.refresh_all_service_points()
+    written = service_points.refresh_all_service_points()
 
     assert written == 2  # no area covered: no coverage rows
     assert points_of(service) == kept
@@ -152,7 +152,7 @@ def test_coverage_rows_follow_the_areas_and_categories(provider, admin, site):
     service = create(provider, admin, categories=[ELDERLY], sites=[site], areas=[xuhui])
     assert coverage_of(service) == {(xuhui.code, ELDERLY)}
 
-    services.save_service(
+    listings.save_service(
         provider=provider,
         actor=admin,
         service=service,

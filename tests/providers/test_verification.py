@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.models import AuditEvent
-from providers import services
 from providers.models import Provider
-from tests.factories.accounts import user_with_role
+from providers.services import verification
+from tests.factories.accounts import UserFactory, user_with_role
 from tests.factories.providers import (
     ProviderDocumentFactory,
     ProviderFactory,
@@ -79,6 +79,19 @@ def test_provider_staff_get_404(client):
     client.force_login(provider_admin_of(provider))
     assert client.get(QUEUE).status_code == 404
     assert change(client, provider, "verify").status_code == 404
+
+
+def test_a_superuser_without_the_verifiers_role_gets_404(client):
+    provider = submitted()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(QUEUE).status_code == 404
+    assert (
+        client.get(reverse("providers:verification_detail", args=[provider.uuid])).status_code
+        == 404
+    )
+    assert change(client, provider, "verify").status_code == 404
+    provider.refresh_from_db()
+    assert provider.status == Provider.Status.SUBMITTED
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client):
@@ -163,7 +176,7 @@ def test_queue_runs_a_fixed_number_of_queries(verifier_client):
 def test_detail_shows_profile_documents_history_and_allowed_actions(verifier_client, verifier):
     provider = ProviderFactory()
     document = ProviderDocumentFactory(provider=provider, title="登记证书扫描件")
-    services.submit_provider(provider=provider, actor=provider_admin_of(provider))
+    verification.submit_provider(provider=provider, actor=provider_admin_of(provider))
     response = verifier_client.get(
         reverse("providers:verification_detail", args=[provider.uuid]), HTTP_ACCEPT_LANGUAGE="en"
     )

@@ -2,7 +2,6 @@
 personal data only with a purpose that the audit log keeps, bad input as field errors."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -12,8 +11,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from core.integrations import geocoding
-from core.integrations.geocoding import GeocodeResult, Precision
 from core.models import AuditEvent
 from referrals.models import AssistanceStatus, Beneficiary, NeedAssessment
 from tests.factories.accounts import TEST_PASSWORD, AgencyFactory, user_with_role
@@ -75,22 +72,6 @@ def person(agency, caseworker, pudong):
         household_size=2,
         assistance_statuses=[AssistanceStatus.DIBAO],
     )
-
-
-@pytest.fixture
-def fake_geocoder(monkeypatch, pudong):
-    def geocode(address):
-        if "浦东新区" in (address or ""):
-            return GeocodeResult(
-                found=True,
-                area=pudong,
-                latitude=Decimal("31.221517"),
-                longitude=Decimal("121.544379"),
-                precision=Precision.DISTRICT,
-            )
-        return geocoding.not_found(geocoding.ADDRESS_NOT_FOUND)
-
-    monkeypatch.setattr(geocoding, "geocode", geocode)
 
 
 def client_for(user) -> APIClient:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.models import Role
 from core.errors import ApplicationError
 from core.models import AuditEvent
-from referrals import services
+from referrals import selectors, services
 from referrals.models import Consent, Referral, ShareableField
-from tests.factories.accounts import AgencyFactory, user_with_role
+from tests.factories.accounts import AgencyFactory, UserFactory, user_with_role
 from tests.factories.providers import ServiceFactory
 from tests.factories.referrals import ConsentFactory, NeedFactory, ReferralFactory
 
@@ -110,7 +110,7 @@ def test_the_newest_consent_in_force_is_the_one_that_counts(draft, caseworker):
     consent(draft, caseworker, fields=[ShareableField.NAME, ShareableField.PHONE])
     newer = consent(draft, caseworker, fields=[ShareableField.PHONE])
 
-    assert services.current_consent(draft) == newer
+    assert selectors.current_consent(draft) == newer
 
 
 def test_revoking_withdraws_the_person_s_consent_not_just_its_newest_version(draft, caseworker):
@@ -120,7 +120,7 @@ def test_revoking_withdraws_the_person_s_consent_not_just_its_newest_version(dra
 
     services.revoke_consent(consent=narrower, user=caseworker, note="本人电话撤回")
 
-    assert services.current_consent(draft) is None
+    assert selectors.current_consent(draft) is None
     broader.refresh_from_db()
     assert broader.revoked_at is not None
     assert broader.revocation_note == "本人电话撤回"
@@ -253,6 +253,20 @@ def test_a_supervisor_of_another_agency_cannot_override_consent(draft):
 
     with pytest.raises(PermissionDenied):
         override(draft, stranger)
+
+    assert not draft.consents.exists()
+
+
+@pytest.mark.parametrize("who", ["platform administrator", "superuser", "provider staff"])
+def test_nobody_but_the_agencys_supervisors_overrides_consent(draft, who):
+    outsider = {
+        "platform administrator": lambda: user_with_role(Role.PLATFORM_ADMIN),
+        "superuser": lambda: UserFactory(is_superuser=True, is_staff=True),
+        "provider staff": lambda: user_with_role(Role.PROVIDER_STAFF, draft.provider.organization),
+    }[who]()
+
+    with pytest.raises(PermissionDenied):
+        override(draft, outsider)
 
     assert not draft.consents.exists()
 

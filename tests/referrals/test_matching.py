@@ -124,12 +124,16 @@ def test_a_service_for_women_only_is_not_a_match_for_a_man(xujiahui):
     assert [m.ineligible_because for m in ineligible(for_her)] == [["For men and boys only."]]
 
 
-def test_a_service_for_local_hukou_only_is_not_a_match_for_a_migrant(xujiahui):
-    service_near(name_zh="本市户籍", hukou=Service.Hukou.LOCAL)
-    service_near(name_zh="不限户籍", hukou=Service.Hukou.ANY)
+def test_a_service_for_local_household_registration_only_is_not_a_match_for_a_migrant(xujiahui):
+    service_near(name_zh="本市户籍", household_registration=Service.HouseholdRegistration.LOCAL)
+    service_near(name_zh="不限户籍", household_registration=Service.HouseholdRegistration.ANY)
 
-    migrant = matches_for(beneficiary=person(xujiahui, local_hukou=False), category=ELDERLY_CARE)
-    local = matches_for(beneficiary=person(xujiahui, local_hukou=True), category=ELDERLY_CARE)
+    migrant = matches_for(
+        beneficiary=person(xujiahui, local_household_registration=False), category=ELDERLY_CARE
+    )
+    local = matches_for(
+        beneficiary=person(xujiahui, local_household_registration=True), category=ELDERLY_CARE
+    )
 
     assert names(eligible(migrant)) == ["不限户籍"]
     assert ineligible(migrant)[0].ineligible_because == [

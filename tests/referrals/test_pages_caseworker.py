@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core import crypto
-from core.integrations import geocoding
-from core.integrations.geocoding import GeocodeResult, Precision
 from core.models import AuditEvent
 from referrals.models import (
+    REFERRAL_LIFECYCLE,
     AssistanceStatus,
     Beneficiary,
     Consent,
@@ -125,24 +124,6 @@ def service(provider, pudong):
 @pytest.fixture
 def referral(need, service, caseworker):
     return ReferralFactory(need=need, service=service, caseworker=caseworker)
-
-
-@pytest.fixture
-def fake_geocoder(monkeypatch, pudong):
-    """Pudong addresses resolve to the district; anything else is not found."""
-
-    def geocode(address):
-        if "浦东新区" in (address or ""):
-            return GeocodeResult(
-                found=True,
-                area=pudong,
-                latitude=Decimal("31.221517"),
-                longitude=Decimal("121.544379"),
-                precision=Precision.DISTRICT,
-            )
-        return geocoding.not_found(geocoding.ADDRESS_NOT_FOUND)
-
-    monkeypatch.setattr(geocoding, "geocode", geocode)
 
 
 def send(referral, user):
@@ -344,7 +325,7 @@ def person_data(**overrides):
         "household_size": "",
         "assistance_statuses": [AssistanceStatus.DIBAO],
         "disability_grade": "",
-        "local_hukou": "on",
+        "local_household_registration": "on",
     }
     return {**data, **overrides}
 
@@ -835,6 +816,46 @@ def test_a_move_the_lifecycle_does_not_allow_is_explained_not_crashed(as_casewor
 
     assert response.status_code == 400
     assert "cannot become" in response.text
+
+
+# Each move the referral page offers the caseworker, and the state it moves to.
+CASEWORKER_MOVES = {
+    "send": Referral.Status.SENT,
+    "recall": Referral.Status.RECALLED,
+    "close": Referral.Status.CLOSED,
+    "reopen": Referral.Status.REOPENED,
+}
+
+
+@pytest.mark.parametrize("status", Referral.Status.values)
+def test_the_referral_page_offers_exactly_the_moves_the_lifecycle_allows(
+    as_caseworker, referral, status
+):
+    Referral.objects.filter(pk=referral.pk).update(status=status)
+
+    text = as_caseworker.get(reverse("referrals:referral", args=[referral.uuid])).text
+
+    offered = {
+        move
+        for move in CASEWORKER_MOVES
+        if reverse(f"referrals:{move}", args=[referral.uuid]) in text
+    }
+    allowed = {
+        move
+        for move, target in CASEWORKER_MOVES.items()
+        if REFERRAL_LIFECYCLE.allows(status, target)
+    }
+    assert offered == allowed
+
+
+def test_a_supervisor_is_offered_no_move_of_the_caseworkers(client_en, agency, referral):
+    client_en.force_login(user_with_role(Role.SUPERVISOR, agency))
+
+    text = client_en.get(reverse("referrals:referral", args=[referral.uuid])).text
+
+    assert reverse("referrals:override", args=[referral.uuid]) in text
+    for move in CASEWORKER_MOVES:
+        assert reverse(f"referrals:{move}", args=[referral.uuid]) not in text
 
 
 # --- the referral list ------------------------------------------------------------------------

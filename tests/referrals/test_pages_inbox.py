@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import Role
 from core.models import AuditEvent
 from referrals import services
-from referrals.models import Referral, ReferralEvent, ShareableField
+from referrals.models import REFERRAL_LIFECYCLE, Referral, ReferralEvent, ShareableField
 from tests.factories.accounts import AgencyFactory, user_with_role
 from tests.factories.places import shanghai_district
 from tests.factories.providers import (
@@ -282,6 +282,40 @@ def test_a_pending_referral_shows_nothing_of_the_person(as_staff, referral):
         assert reverse("referrals:answer", args=[referral.uuid, action]) in text
     for action in ("start", "complete", "fail"):
         assert reverse("referrals:answer", args=[referral.uuid, action]) not in text
+
+
+# Each answer of the page and the state it moves the referral to.
+ANSWER_TARGETS = {
+    "accept": Referral.Status.ACCEPTED,
+    "waitlist": Referral.Status.WAITLISTED,
+    "decline": Referral.Status.DECLINED,
+    "start": Referral.Status.IN_SERVICE,
+    "complete": Referral.Status.COMPLETED,
+    "fail": Referral.Status.FAILED,
+}
+
+
+@pytest.mark.parametrize("status", sorted(set(Referral.Status.values) - {Referral.Status.DRAFT}))
+def test_the_page_offers_exactly_the_answers_the_lifecycle_allows(
+    as_staff, agency, service, caseworker, status
+):
+    referral = make_referral(agency, service, caseworker)
+    Referral.objects.filter(pk=referral.pk).update(status=status)
+
+    text = as_staff.get(reverse("referrals:inbox_referral", args=[referral.uuid])).text
+
+    shown = Referral.objects.get(pk=referral.pk).status  # a sent one is viewed by opening it
+    offered = {
+        action
+        for action in ANSWER_TARGETS
+        if reverse("referrals:answer", args=[referral.uuid, action]) in text
+    }
+    allowed = {
+        action
+        for action, target in ANSWER_TARGETS.items()
+        if REFERRAL_LIFECYCLE.allows(shown, target)
+    }
+    assert offered == allowed
 
 
 # --- accepting: exactly the consented fields ---------------------------------------------

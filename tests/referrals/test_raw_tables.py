@@ -101,7 +101,7 @@ def case():
     services.complete_referral(referral=referral, user=staff, outcome="achieved", note=OUTCOME_NOTE)
     services.close_referral(referral=referral, user=caseworker, note=EVENT_NOTE)
     services.revoke_consent(
-        consent=services.current_consent(referral), user=caseworker, note=REVOCATION_NOTE
+        consent=selectors.current_consent(referral), user=caseworker, note=REVOCATION_NOTE
     )
     return Referral.objects.get(pk=referral.pk)
 

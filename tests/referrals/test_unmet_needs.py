@@ -9,7 +9,7 @@ from core.errors import ApplicationError
 from core.models import AuditEvent
 from referrals import selectors, services
 from referrals.models import Consent, ShareableField, UnmetNeed
-from tests.factories.accounts import AgencyFactory, user_with_role
+from tests.factories.accounts import AgencyFactory, UserFactory, user_with_role
 from tests.factories.places import StreetFactory, shanghai_district
 from tests.factories.providers import ServiceFactory, provider_staff_of
 from tests.factories.referrals import BeneficiaryFactory, NeedFactory
@@ -134,6 +134,8 @@ def test_nobody_records_for_an_agency_they_are_not_a_caseworker_of(agency):
         user_with_role(Role.CASEWORKER, AgencyFactory()),
         user_with_role(Role.SUPERVISOR, agency),
         provider_staff_of(ServiceFactory().provider),
+        user_with_role(Role.PLATFORM_ADMIN),
+        UserFactory(is_superuser=True, is_staff=True),
     ):
         with pytest.raises(PermissionDenied):
             services.record_unmet_need(

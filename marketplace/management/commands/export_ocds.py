@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from marketplace import ocds
+from marketplace.ocds import packages
+from marketplace.ocds import releases as ocds
 
 
 class Command(BaseCommand):
@@ -60,10 +61,10 @@ class Command(BaseCommand):
         base_url = (base_url or ocds.default_base_url()).rstrip("/")
         processes = ocds.load(queryset, base_url=base_url)
         if records:
-            package = ocds.record_package(processes, uri=f"{base_url}/api/v1/ocds/records/")
+            package = packages.record_package(processes, uri=f"{base_url}/api/v1/ocds/records/")
             count, what = len(package["records"]), _("records")
         else:
-            package = ocds.release_package(processes, uri=f"{base_url}/api/v1/ocds/releases/")
+            package = packages.release_package(processes, uri=f"{base_url}/api/v1/ocds/releases/")
             count, what = len(package["releases"]), _("releases")
         text = json.dumps(package, ensure_ascii=False, indent=indent or None) + "\n"
         if out == "-":

@@ -5,7 +5,7 @@ locations.json, service_at_locations.json, taxonomy_terms.json), each an array
 of compiled HSDS objects; ``--format tabular`` writes the HSDS tabular data
 package (datapackage.json and one CSV per table); ``both`` (the default) writes
 the JSON files in DIR and the data package in DIR/tabular. Only public data is
-exported: see ``providers.hsds``.
+exported: see ``providers.hsds.mapping``.
 """
 
 from pathlib import Path
@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from providers import hsds
+from providers.hsds import export, schemas
 
 
 class Command(BaseCommand):
@@ -36,15 +36,15 @@ class Command(BaseCommand):
         out_dir = Path(out)
         if out_dir.exists() and not out_dir.is_dir():
             raise CommandError(_("%(path)s exists and is not a directory.") % {"path": out})
-        if output_format != "json" and hsds.standard_missing():
-            raise CommandError(hsds.standard_missing())
+        if output_format != "json" and schemas.standard_missing():
+            raise CommandError(schemas.standard_missing())
         with translation.override(language or translation.get_language()):
-            objects = hsds.export_objects()
+            objects = export.export_objects()
         if output_format in ("json", "both"):
-            self._print_counts(hsds.write_json(objects, out_dir), out_dir)
+            self._print_counts(export.write_json(objects, out_dir), out_dir)
         if output_format in ("tabular", "both"):
             tabular_dir = out_dir / "tabular" if output_format == "both" else out_dir
-            counts = hsds.write_tabular(objects, tabular_dir)
+            counts = export.write_tabular(objects, tabular_dir)
             self._print_counts({name: n for name, n in counts.items() if n}, tabular_dir)
 
     def _print_counts(self, counts: dict[str, int], directory: Path) -> None:

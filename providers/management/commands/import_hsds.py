@@ -14,7 +14,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from providers import hsds
+from providers.hsds import imports, schemas
+from providers.hsds.vocabulary import ENTITY_FILES
 
 OUTCOMES = ("created", "updated", "skipped", "errors")
 
@@ -44,19 +45,19 @@ class Command(BaseCommand):
             raise CommandError(_("Give --source a name of 1 to 100 characters."))
         if not directory.is_dir():
             raise CommandError(_("%(path)s is not a directory.") % {"path": path})
-        if not any((directory / name).exists() for name in hsds.ENTITY_FILES.values()):
+        if not any((directory / name).exists() for name in ENTITY_FILES.values()):
             raise CommandError(
                 _("%(path)s holds none of the HSDS files: %(files)s.")
-                % {"path": path, "files": ", ".join(hsds.ENTITY_FILES.values())}
+                % {"path": path, "files": ", ".join(ENTITY_FILES.values())}
             )
-        if hsds.standard_missing():
-            raise CommandError(hsds.standard_missing())
-        report = hsds.import_directory(directory, source=source, verify=verify)
+        if schemas.standard_missing():
+            raise CommandError(schemas.standard_missing())
+        report = imports.import_directory(directory, source=source, verify=verify)
         for message in report.errors:
             self.stderr.write(_("Error: %(message)s") % {"message": message})
         for message in report.warnings:
             self.stderr.write(_("Warning: %(message)s") % {"message": message})
-        for entity in hsds.ENTITY_FILES:
+        for entity in ENTITY_FILES:
             counts = report.counts.get(entity)
             if not counts or not any(counts.values()):
                 continue

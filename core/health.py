@@ -1,4 +1,5 @@
-"""Health checks for /healthz: database, cache, broker and a CJK font for PDFs."""
+"""Health checks for /healthz: database, cache, broker, a CJK font for PDFs, and the
+contract-signing certificate and key."""
 
 import uuid
 
@@ -53,10 +54,21 @@ def check_cjk_font() -> dict:
     }
 
 
+def check_contract_signing() -> dict:
+    from core.integrations.signing import SigningUnavailable, signing_credentials
+
+    try:
+        credentials = signing_credentials()
+    except SigningUnavailable as exc:
+        return {"ok": False, "error": exc.message}
+    return {"ok": True, "expires": credentials.not_valid_after.date().isoformat()}
+
+
 def run_checks() -> dict:
     return {
         "database": check_database(),
         "cache": check_cache(),
         "broker": check_broker(),
         "cjk_font": check_cjk_font(),
+        "contract_signing": check_contract_signing(),
     }

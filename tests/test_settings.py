@@ -23,6 +23,8 @@ REQUIRED_IN_PRODUCTION = [
     "BLIND_INDEX_KEY",
     "DATABASE_URL",
     "ALLOWED_HOSTS",
+    "CONTRACT_SIGNING_CERT",
+    "CONTRACT_SIGNING_KEY",
 ]
 
 # Only what a Python process needs: nothing from the machine running the tests
@@ -46,6 +48,9 @@ def production_environment(tmp_path: Path) -> dict[str, str]:
         BLIND_INDEX_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
         ALLOWED_HOSTS="example.gov.cn",
+        # Paths are enough to start; /healthz reports whether the files are usable.
+        CONTRACT_SIGNING_CERT=str(tmp_path / "signing" / "certificate.pem"),
+        CONTRACT_SIGNING_KEY=str(tmp_path / "signing" / "private-key.pem"),
     )
 
 

@@ -253,6 +253,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
 
+# --- contract signing -------------------------------------------------------
+# PAdES signatures on contract PDFs (core.integrations.signing): paths to the PEM
+# files of the platform's signing certificate and its private key. Production
+# requires both, with a certificate from a CA recognised under the PRC Electronic
+# Signature Law (电子签名法).
+CONTRACT_SIGNING_CERT = env("CONTRACT_SIGNING_CERT")
+CONTRACT_SIGNING_KEY = env("CONTRACT_SIGNING_KEY")
+CONTRACT_SIGNING_KEY_PASSPHRASE = env("CONTRACT_SIGNING_KEY_PASSPHRASE")
+# Further PEM files trusted when a signed PDF is checked: the CA's certificates,
+# and the platform's earlier certificates once one has been renewed (contracts
+# signed before still verify).
+CONTRACT_SIGNING_TRUST_ROOTS = env_list("CONTRACT_SIGNING_TRUST_ROOTS")
+# Development and tests only: with the two paths unset, a self-signed pair is
+# made once in this folder. Never set in production.
+CONTRACT_SIGNING_SELF_SIGNED_DIR = None
+
 # --- geocoding and maps ---------------------------------------------------
 # "offline" uses cpca and our Area table; "nominatim" asks a self-hosted
 # Nominatim through geopy for street precision.

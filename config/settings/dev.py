@@ -15,3 +15,6 @@ FIELD_ENCRYPTION_KEYS = env(
     "FIELD_ENCRYPTION_KEYS", "dev1:ZGV2LWtleS0xLWRldi1rZXktMS1kZXYta2V5LTEtISE="
 )
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", "ZGV2LWJsaW5kLWluZGV4LWtleS1kZXYtYmxpbmQtaWR4")
+# A self-signed contract-signing pair, made on first use in this (git-ignored)
+# folder unless CONTRACT_SIGNING_CERT and CONTRACT_SIGNING_KEY are set.
+CONTRACT_SIGNING_SELF_SIGNED_DIR = BASE_DIR / ".dev-signing"  # noqa: F405

@@ -16,6 +16,10 @@ SECRET_KEY = require("SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = require("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = require("BLIND_INDEX_KEY")
 DATABASE_URL = require("DATABASE_URL")
+# The platform's contract-signing certificate and key (PEM files; README "Configuration").
+CONTRACT_SIGNING_CERT = require("CONTRACT_SIGNING_CERT")
+CONTRACT_SIGNING_KEY = require("CONTRACT_SIGNING_KEY")
+CONTRACT_SIGNING_SELF_SIGNED_DIR = None
 ALLOWED_HOSTS = [h.strip() for h in require("ALLOWED_HOSTS").split(",") if h.strip()]
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(

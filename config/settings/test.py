@@ -21,6 +21,8 @@ if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = "sc-test"  # noqa: F405
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"  # noqa: F405
+# Signing tests of any app get a self-signed pair, made once per checkout.
+CONTRACT_SIGNING_SELF_SIGNED_DIR = PRIVATE_MEDIA_ROOT / "contract-signing"
 AXES_ENABLED = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # A test-only app with small models that exercise core's encrypted fields.

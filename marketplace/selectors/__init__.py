@@ -27,6 +27,7 @@ from marketplace.selectors.awards import (
     award_for,
     award_notices,
     awards_visible_to,
+    standstill_has_ended,
 )
 from marketplace.selectors.bids import (
     VisibleBid,
@@ -45,12 +46,14 @@ from marketplace.selectors.bids import (
     visible_bids,
 )
 from marketplace.selectors.budgets import (
+    AwardCommitment,
     BudgetLedger,
     LedgerLine,
     available_funds,
     budget_ledger,
     budgets_visible_to,
     category_scope,
+    commitment_by_contribution,
     committed_by_contribution,
     contributions_of,
     contributions_to_approve,
@@ -96,6 +99,7 @@ from marketplace.selectors.tenders import (
 
 __all__ = [
     "Assessment",
+    "AwardCommitment",
     "AssessmentSummary",
     "BudgetLedger",
     "CriterionLine",
@@ -126,6 +130,7 @@ __all__ = [
     "can_view_bid_price",
     "category_scope",
     "clarifications_for",
+    "commitment_by_contribution",
     "committed_by_contribution",
     "complaint_for",
     "complaints_visible_to",
@@ -148,6 +153,7 @@ __all__ = [
     "results_for",
     "scores_visible_to",
     "scoring_progress",
+    "standstill_has_ended",
     "submitted_bid_count",
     "tenders_closing_soon",
     "tenders_due",

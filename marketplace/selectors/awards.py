@@ -147,3 +147,14 @@ def assessment_summary(bid: Bid) -> AssessmentSummary | None:
         bids_on_lot=Bid.objects.filter(lot_id=bid.lot_id, status=Bid.Status.SUBMITTED).count(),
         standstill_ends_at=award.standstill_ends_at,
     )
+
+
+def standstill_has_ended(award: Award, *, now=None) -> bool:
+    """The award stands: confirmed, or approved with its standstill over.
+
+    A contract may be made from it from then on (never during the standstill,
+    when losing bidders may still complain).
+    """
+    if award.status == Award.Status.CONFIRMED:
+        return True
+    return award.status == Award.Status.APPROVED and award.standstill_over(now)

@@ -223,3 +223,49 @@ def available_funds(
         contributions, list(categories) if categories is not None else None
     )
     return sum((left for _contribution, left in remaining), ZERO)
+
+
+@dataclass(frozen=True)
+class AwardCommitment:
+    """What one contribution has committed to an award: the award's money, per funder."""
+
+    contribution: Contribution
+    committed: Decimal  # committed − released
+    spent: Decimal
+
+    @property
+    def funder(self) -> Organization:
+        return self.contribution.funder
+
+
+def commitment_by_contribution(award) -> list[AwardCommitment]:
+    """Each contribution's share of the money committed to ``award``, in two queries.
+
+    For the contract made from the award: its funding split per contributor
+    is these lines, to the fen. Contributions whose share was wholly released
+    are left out; the order is stable (by contribution).
+    """
+    rows = (
+        Commitment.objects.filter(award=award)
+        .values("contribution_id")
+        .annotate(
+            committed=_sum("kind", Commitment.Kind.COMMITTED),
+            released=_sum("kind", Commitment.Kind.RELEASED),
+            spent=_sum("kind", Commitment.Kind.SPENT),
+        )
+        .order_by("contribution_id")
+    )
+    totals = {row["contribution_id"]: row for row in rows}
+    contributions = Contribution.objects.select_related("funder").in_bulk(list(totals))
+    lines = []
+    for contribution_id, row in totals.items():
+        committed = row["committed"] - row["released"]
+        if committed > 0:
+            lines.append(
+                AwardCommitment(
+                    contribution=contributions[contribution_id],
+                    committed=committed,
+                    spent=row["spent"],
+                )
+            )
+    return lines

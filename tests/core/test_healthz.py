@@ -7,7 +7,7 @@ from core.integrations import pdf
 
 pytestmark = pytest.mark.django_db
 
-CHECKS = {"database", "cache", "broker", "cjk_font"}
+CHECKS = {"database", "cache", "broker", "cjk_font", "contract_signing"}
 FIND_CJK_FONT = pdf.find_cjk_font  # the cached lookup, even while a test replaces it
 
 
@@ -60,3 +60,17 @@ def test_missing_cjk_font_answers_503_and_says_how_to_install_one(
     assert response.status_code == 503
     assert font["ok"] is False
     assert "fonts-noto-cjk" in font["error"]
+
+
+def test_missing_signing_certificate_answers_503_naming_the_settings(
+    client, cjk_font_installed, settings
+):
+    settings.CONTRACT_SIGNING_CERT = settings.CONTRACT_SIGNING_KEY = None
+    settings.CONTRACT_SIGNING_SELF_SIGNED_DIR = None  # as in production
+
+    response = client.get("/healthz")
+
+    signing = response.json()["checks"]["contract_signing"]
+    assert response.status_code == 503
+    assert signing["ok"] is False
+    assert "CONTRACT_SIGNING_CERT" in signing["error"]

@@ -1,0 +1,1 @@
+"""Contracts API, one module per topic (the same names as services and selectors)."""

@@ -1,0 +1,3 @@
+"""Contracts API: contracts (being written in this change)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Contracts API: documents (being written in this change)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Contracts API: notices (being written in this change)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Contracts API: payments (being written in this change)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Contracts API: reports (being written in this change)."""
+
+ROUTES: list = []

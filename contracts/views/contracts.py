@@ -1,0 +1,3 @@
+"""Contract pages: contracts (being written in this change)."""
+
+urlpatterns: list = []

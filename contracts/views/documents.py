@@ -1,0 +1,3 @@
+"""Contract pages: documents (being written in this change)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Contract pages: notices (being written in this change)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Contract pages: payments (being written in this change)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Contract pages: public (being written in this change)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Contract pages: reports (being written in this change)."""
+
+urlpatterns: list = []

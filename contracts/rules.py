@@ -63,6 +63,34 @@ def is_contract_funder_finance(user, contract) -> bool:
     return contract.funding_shares.filter(funder_id__in=agencies).exists()
 
 
+@rules.predicate
+def can_sign_for_agency(user, contract) -> bool:
+    """The agency's authorized signatory: a commissioner of the lead agency."""
+    return is_contract_commissioner(user, contract)
+
+
+@rules.predicate
+def can_sign_for_provider(user, contract) -> bool:
+    """The provider's authorized signatory: an administrator of the provider's organization."""
+    if contract is None:
+        return False
+    return contract.provider.organization_id in organizations_where(user, Role.PROVIDER_ADMIN)
+
+
+@rules.predicate
+def is_contract_provider_admin(user, contract) -> bool:
+    """An administrator of the provider: reports and claims for it."""
+    return can_sign_for_provider(user, contract)
+
+
+@rules.predicate
+def is_contract_finance(user, contract) -> bool:
+    """A finance officer of the lead agency: approves payments."""
+    if contract is None:
+        return False
+    return contract.lead_agency_id in organizations_where(user, Role.FINANCE)
+
+
 can_view_contract = (
     is_contract_agency_staff | works_for_contract_provider | is_contract_funder_finance
 )

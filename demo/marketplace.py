@@ -8,8 +8,9 @@ still waiting for ``finance``; its tenders are in every state: a draft; one
 published with an answered and an unanswered question; one open for bids with
 sealed bids from ``ngo_admin``'s and ``ngo2_admin``'s providers; one under
 evaluation, where the chair has started and a partner agency's caseworker has
-scored; one awarded in its standstill with the money committed; one complete;
-one cancelled; one closed unsuccessful when nobody bid. Every step goes through
+scored; one awarded in its standstill with the money committed; three
+complete (the awards ``demo.contracts`` makes its contracts from); one
+cancelled; one closed unsuccessful when nobody bid. Every step goes through
 ``marketplace.services`` at the moment it happened (``demo.history.as_of``, and
 ``now`` where a service takes it), so the ledger, tender history, alerts and
 sealed bids are what they would be in use; finance officers of the partner
@@ -500,6 +501,77 @@ TENDERS = (
         submission=42,
         contract_start=75,
         eligibility={"min_grade": 3},
+    ),
+    # Two more tenders that ended complete, so that ``demo.contracts`` has an
+    # award for each state a contract is shown in: this one's contract is in
+    # force, paid partly on the referrals the provider accepted (the demo's
+    # counselling referrals come from Xuhui and Pudong, to ngo_admin's provider).
+    TenderPlan(
+        state=State.COMPLETE,
+        title_zh="徐汇区、浦东新区困难群众心理疏导服务项目",
+        title_en="Counselling and emotional support for people in need in Xuhui and Pudong",
+        description_zh=(
+            "为徐汇区、浦东新区街镇和民政部门转介的低保、低收入等困难群众提供心理评估、"
+            "个案辅导和电话、线上情绪支持，必要时转介专业医疗机构。"
+        ),
+        description_en=(
+            "Psychological assessment, counselling and emotional support by phone and online "
+            "for people on dibao or low incomes whom the street offices and civil affairs "
+            "bureaus of Xuhui and Pudong refer, with referral to medical care when needed."
+        ),
+        budget="joint",
+        categories=("social-services.social-work",),
+        districts=("310104", "310115"),
+        max_value=Decimal("520000.00"),
+        criteria=CRITERIA_STANDARD,
+        publish=-166,
+        enquiry=-152,
+        submission=-138,
+        contract_start=-112,
+        questions=(
+            (
+                3,
+                "服务对象是否包含未成年人？心理危机个案如何衔接医疗机构？",
+                "以成年人为主，未成年人由监护人陪同；危机个案须当日报告转介街镇并联系精神卫生中心。",
+            ),
+        ),
+        bids=(
+            BidPlan(0, Decimal("486000.00"), Decimal("8.5")),
+            BidPlan(3, Decimal("505000.00"), Decimal("7.0")),
+        ),
+        panel=("supervisor",),
+        approve=-128,
+        eligibility={"min_certified_social_workers": 3},
+    ),
+    # ... and this one's contract the agency has signed; it waits for the provider's.
+    TenderPlan(
+        state=State.COMPLETE,
+        title_zh="长宁区高龄独居老人探访关爱服务",
+        title_en="Visits and care for very old people living alone in Changning",
+        description_zh=(
+            "为长宁区80周岁以上独居老人提供每周上门或电话探访、健康和居家安全检查、"
+            "紧急情况处置和社区活动陪伴，服务对象不少于400人。"
+        ),
+        description_en=(
+            "Weekly home or phone visits, health and home-safety checks, help in an emergency "
+            "and company to community activities for at least 400 people over 80 who live "
+            "alone in Changning."
+        ),
+        budget="elderly",
+        categories=("social-services.elderly-care",),
+        districts=("310105",),
+        max_value=Decimal("600000.00"),
+        criteria=CRITERIA_PRICE_LED,
+        publish=-74,
+        enquiry=-60,
+        submission=-46,
+        contract_start=12,
+        bids=(
+            BidPlan(1, Decimal("558000.00"), Decimal("8.0")),
+            BidPlan(2, Decimal("575000.00"), Decimal("7.0")),
+        ),
+        panel=("supervisor",),
+        approve=-36,
     ),
 )
 

@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.models import User
 from contracts import rules
-from contracts.models.contracts import CONTRACT_LIFECYCLE, Contract, ContractVersion
+from contracts.models.contracts import (
+    CONTRACT_LIFECYCLE,
+    VERSION_LIFECYCLE,
+    Contract,
+    ContractVersion,
+)
 from contracts.models.funding import FundingShare
 from contracts.models.milestones import SETTLED_STATES
 from contracts.services.common import (
@@ -30,6 +35,7 @@ from contracts.services.common import (
     raise_if,
     required_reason,
 )
+from contracts.services.documents import request_document
 from contracts.services.funding import funding_shares_for, release_remaining_funds
 from contracts.services.terms import (
     build_terms,
@@ -89,6 +95,20 @@ def lock_contract(contract: Contract) -> Contract:
         Contract.objects.select_for_update(of=("self",))
         .select_related("lead_agency", "provider__organization", "award__tender__budget", "lot")
         .get(pk=contract.pk)
+    )
+
+
+def current_draft_version(contract: Contract) -> ContractVersion:
+    """The draft version of a draft contract (version 1, or the one made when it came back)."""
+    return (
+        contract.versions.select_for_update()
+        .filter(status=ContractVersion.Status.DRAFT)
+        .order_by("-number")
+        .first()
+    ) or ContractVersion.objects.create(
+        contract=contract,
+        number=(contract.versions.order_by("-number").values_list("number", flat=True).first() or 0)
+        + 1,
     )
 
 
@@ -339,6 +359,16 @@ def send_for_signature(*, contract: Contract, actor: User, note: str = "") -> Co
     errors = readiness_errors(contract)
     if errors:
         raise ApplicationError(str(NOT_READY), field_errors=errors, code="not_ready")
+    version = current_draft_version(contract)
+    move(
+        version,
+        ContractVersion.Status.AWAITING_SIGNATURES,
+        lifecycle=VERSION_LIFECYCLE,
+        actor=actor,
+        values={"value": contract.value, "end_date": contract.end_date},
+    )
+    # The PDF both parties sign is rendered from the record now (a Celery task).
+    request_document(version=version)
     return move(
         contract,
         Contract.Status.AWAITING_SIGNATURES,
@@ -360,6 +390,23 @@ def return_to_draft(*, contract: Contract, actor: User, reason: str) -> Contract
     _require_commissioner(actor, contract)
     CONTRACT_LIFECYCLE.check(contract.status, Contract.Status.DRAFT)
     reason = required_reason(reason)
+    # The version sent is withdrawn (its PDF and any signature on it stay
+    # readable); the corrected draft is the next version.
+    sent = contract.versions.filter(status=ContractVersion.Status.AWAITING_SIGNATURES).first()
+    if sent is not None:
+        move(
+            sent,
+            ContractVersion.Status.WITHDRAWN,
+            lifecycle=VERSION_LIFECYCLE,
+            actor=actor,
+            note=reason,
+        )
+        ContractVersion.objects.create(
+            contract=contract,
+            number=sent.number + 1,
+            reason=reason,
+            created_by=actor,
+        )
     return move(
         contract,
         Contract.Status.DRAFT,
@@ -413,6 +460,17 @@ def terminate_contract(*, contract: Contract, actor: User, reason: str) -> Contr
     _require_commissioner(actor, contract)
     CONTRACT_LIFECYCLE.check(contract.status, Contract.Status.TERMINATED)
     reason = required_reason(reason)
+    # An unsigned version (the draft, the one sent, a pending amendment) is void now.
+    for version in contract.versions.filter(
+        status__in=(ContractVersion.Status.DRAFT, ContractVersion.Status.AWAITING_SIGNATURES)
+    ):
+        move(
+            version,
+            ContractVersion.Status.WITHDRAWN,
+            lifecycle=VERSION_LIFECYCLE,
+            actor=actor,
+            note=reason,
+        )
     released = release_remaining_funds(contract, actor=actor)
     return move(
         contract,

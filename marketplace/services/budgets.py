@@ -9,7 +9,7 @@ both succeed. The ledger functions (``commit_funds``, ``release_funds``,
 system (``actor`` None) when a tender closes.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -357,10 +357,18 @@ def release_funds(
     award: Award | None = None,
     tender: Tender | None = None,
     lot: Lot | None = None,
+    amount=None,
+    shares: Mapping[int, Decimal] | None = None,
 ) -> list[Commitment]:
     """Give back what is still committed (and not spent) for an award, a lot or a tender.
 
-    For cancelled awards and tenders. Running it again releases nothing more.
+    For cancelled awards and tenders, ended contracts. Running it again releases
+    nothing more. With ``amount`` (a contract amended to a lower value), only that
+    much goes back, split across the contributions in proportion to what each
+    still has committed. With ``shares`` ({contribution id: amount}: a raise
+    withdrawn before it was signed), exactly those amounts go back to those
+    contributions, so each funder's share is what it was before. Either is
+    refused when less than that is still committed.
     """
     filters = {
         name: value
@@ -384,19 +392,61 @@ def release_funds(
             - per_kind.get(Commitment.Kind.SPENT, ZERO)
         )
         if still_committed > 0:
-            releases.append(
-                Commitment(
-                    budget_id=budget.pk,
-                    contribution=contributions[contribution_id],
-                    tender=tender or (award.tender if award else None),
-                    lot=lot or (award.lot if award else None),
-                    award=award,
-                    amount=still_committed,
-                    kind=Commitment.Kind.RELEASED,
-                    created_by=actor,
-                )
+            releases.append((contributions[contribution_id], still_committed))
+    if shares is not None:
+        open_by_id = {contribution.pk: (contribution, left) for contribution, left in releases}
+        wanted = {pk: cents(value, field="amount") for pk, value in shares.items()}
+        open_total = sum((open_by_id.get(pk, (None, ZERO))[1] for pk in wanted), ZERO)
+        amount = sum(wanted.values(), ZERO)
+        if any(
+            value <= 0 or value > open_by_id.get(pk, (None, ZERO))[1]
+            for pk, value in wanted.items()
+        ):
+            raise ApplicationError(
+                bilingual(
+                    lambda: (
+                        _(
+                            "Only %(open)s is still committed and unpaid, so %(amount)s "
+                            "cannot go back."
+                        )
+                        % {"open": yuan(open_total), "amount": yuan(amount)}
+                    )
+                ),
+                code="overdraw",
             )
-    rows = Commitment.objects.bulk_create(releases)
+        releases = [(open_by_id[pk][0], value) for pk, value in sorted(wanted.items())]
+    elif amount is not None:
+        amount = cents(amount, field="amount")
+        open_total = sum((left for _contribution, left in releases), ZERO)
+        if amount <= 0 or amount > open_total:
+            raise ApplicationError(
+                bilingual(
+                    lambda: (
+                        _(
+                            "Only %(open)s is still committed and unpaid, so %(amount)s "
+                            "cannot go back."
+                        )
+                        % {"open": yuan(open_total), "amount": yuan(amount)}
+                    )
+                ),
+                code="overdraw",
+            )
+        releases = _split_in_proportion(amount, releases)
+    rows = Commitment.objects.bulk_create(
+        [
+            Commitment(
+                budget_id=budget.pk,
+                contribution=contribution,
+                tender=tender or (award.tender if award else None),
+                lot=lot or (award.lot if award else None),
+                award=award,
+                amount=share,
+                kind=Commitment.Kind.RELEASED,
+                created_by=actor,
+            )
+            for contribution, share in releases
+        ]
+    )
     if rows:
         record_change(
             action="budget.funds_released",

@@ -5,7 +5,7 @@ yesterday, with its value committed on the pooled budget through
 marketplace's ``commit_funds`` (so the ledger is the real one);
 ``contract_from_award()`` makes its draft contract through the service, with
 one KPI and one fixed milestone unless told otherwise; ``active_contract()``
-sends it for signature and makes it active the way the signing slice will.
+sends it for signature and has both parties sign its PDF (``activate``).
 """
 
 from datetime import timedelta
@@ -13,16 +13,19 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from contracts.models import CONTRACT_LIFECYCLE, Contract
+from contracts.models import Contract, ContractDocument, ContractVersion
 from contracts.services import create_contract_from_award, send_for_signature
-from core.lifecycle import move
+from contracts.services.documents import render_document
+from contracts.services.signing import sign_version
 from marketplace.models import Award
 from marketplace.services.budgets import commit_funds
+from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.marketplace import (
     AwardFactory,
     ContributionFactory,
     EvaluationTenderFactory,
     SubmittedBidFactory,
+    bidder_of,
     commissioner_of,
 )
 
@@ -103,19 +106,49 @@ def contract_from_award(award=None, *, actor=None, **kwargs) -> Contract:
     return create_contract_from_award(award=award, actor=actor, **kwargs)
 
 
+def render_pending_documents(contract: Contract) -> None:
+    """What the Celery task does after the commit (tests run inside one transaction)."""
+    for document in ContractDocument.objects.filter(
+        version__contract=contract, status=ContractDocument.Status.PREPARING
+    ):
+        render_document(document=document)
+
+
 def awaiting_contract(award=None, **kwargs) -> Contract:
+    """A contract sent for signature, its PDF rendered and ready to sign."""
     contract = contract_from_award(award, **kwargs)
-    return send_for_signature(contract=contract, actor=commissioner_of(contract.lead_agency))
+    contract = send_for_signature(contract=contract, actor=commissioner_of(contract.lead_agency))
+    render_pending_documents(contract)
+    return contract
+
+
+def signatories(contract: Contract) -> tuple:
+    """The agency's commissioner and the provider's administrator (password TEST_PASSWORD)."""
+    return (
+        commissioner_of(contract.lead_agency),
+        bidder_of(contract.provider, role="provider_admin"),
+    )
+
+
+def sign(version, user, *, password=TEST_PASSWORD):
+    """``user`` signs ``version`` the way the signing page does: the file shown, the password."""
+    document = ContractDocument.objects.get(version=version)
+    return sign_version(
+        version=version,
+        actor=user,
+        password=password,
+        shown_sha256=document.sha256,
+        ip_address="203.0.113.7",
+    )
 
 
 def activate(contract: Contract) -> Contract:
-    """Make a contract awaiting signatures active.
-
-    The signing slice will own this move (when both parties have signed);
-    until it lands, tests make it with the lifecycle mechanism directly.
-    """
+    """Make a contract awaiting signatures active: both parties sign its PDF for real."""
     contract = Contract.objects.get(pk=contract.pk)
-    return move(contract, Contract.Status.ACTIVE, lifecycle=CONTRACT_LIFECYCLE, actor=None)
+    version = contract.versions.get(status=ContractVersion.Status.AWAITING_SIGNATURES)
+    for user in signatories(contract):
+        sign(version, user)
+    return Contract.objects.get(pk=contract.pk)
 
 
 def active_contract(award=None, **kwargs) -> Contract:

@@ -89,7 +89,12 @@ def seeded(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+HUANGPU_CASEWORK = "黄浦区低保家庭社会工作个案服务项目"
+
+
 def _tender(state: str) -> Tender:
+    if state == State.COMPLETE:
+        return Tender.objects.get(status=state, title_zh=HUANGPU_CASEWORK)
     return Tender.objects.get(status=state)
 
 
@@ -105,8 +110,13 @@ def test_a_second_run_creates_nothing_and_no_mail_is_queued_for_the_history(seed
     assert seeded["queued"] == []
 
 
-def test_one_tender_in_every_state_led_by_the_commissioners_agency(seeded):
-    assert seeded["first"]["states"] == Counter(dict.fromkeys(State.values, 1))
+def test_a_tender_in_every_state_led_by_the_commissioners_agency(seeded):
+    # One in each state, but three complete: the contracts demo (demo.contracts)
+    # makes a contract from each of their awards — one in force, one waiting for
+    # the provider's signature, one terminated.
+    assert seeded["first"]["states"] == Counter(dict.fromkeys(State.values, 1)) + Counter(
+        {State.COMPLETE: 2}
+    )
     commissioner = _user("commissioner")
     assert set(selectors.tenders_managed_by(commissioner)) == set(Tender.objects.all())
     for tender in Tender.objects.prefetch_related("criteria", "categories", "areas", "lots"):
@@ -160,7 +170,7 @@ def test_budgets_pool_money_from_four_funders_one_earmarked_one_pledge_awaiting_
 
 def test_the_ledger_holds_what_the_approved_awards_committed(seeded):
     awards = Award.objects.filter(status__in=(Award.Status.APPROVED, Award.Status.CONFIRMED))
-    assert awards.count() == 2
+    assert awards.count() == 4  # the awarded tender's and the three complete ones'
     for award in awards:
         committed = Commitment.objects.filter(award=award, kind=Commitment.Kind.COMMITTED)
         assert committed.aggregate(total=Sum("amount"))["total"] == award.value
@@ -230,11 +240,19 @@ def test_the_awarded_tender_is_in_its_standstill_after_a_moderated_disagreement(
     assert {"ngo_admin", "ngo2_admin"} <= notified
 
 
-def test_the_complete_award_is_confirmed_and_the_closed_tenders_say_why(seeded):
+def test_the_complete_awards_are_confirmed_and_the_closed_tenders_say_why(seeded):
+    winners = {}
+    for tender in Tender.objects.filter(status=State.COMPLETE):
+        award = tender.awards.get()
+        assert award.status == Award.Status.CONFIRMED and award.confirmed_at < timezone.now()
+        assert award.bid.result.rank == 1
+        winners[tender.title_zh] = award.bid.provider.organization
+    ngo, ngo2 = (_user(name).memberships.get().organization for name in ("ngo_admin", "ngo2_admin"))
+    assert sorted(winners.values(), key=lambda o: o.pk) == sorted(
+        [ngo, ngo, ngo2], key=lambda o: o.pk
+    )
+    assert winners[HUANGPU_CASEWORK] == ngo
     complete = _tender(State.COMPLETE)
-    award = complete.awards.get()
-    assert award.status == Award.Status.CONFIRMED and award.confirmed_at < timezone.now()
-    assert award.bid.provider.organization == _user("ngo_admin").memberships.get().organization
     assert _tender(State.CANCELLED).cancellation_reason.startswith("普陀区")
     unsuccessful = _tender(State.UNSUCCESSFUL)
     assert "No bids were submitted" in unsuccessful.cancellation_reason

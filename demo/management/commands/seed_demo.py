@@ -16,8 +16,9 @@ from places import selectors as place_selectors
 
 class Command(BaseCommand):
     help = (
-        "Create the demo organizations, users, providers, people and referrals, budgets and "
-        "tenders, and public pages, each through the services at its moment. Idempotent."
+        "Create the demo organizations, users, providers, people and referrals, budgets, "
+        "tenders and contracts, and public pages, each through the services at its moment. "
+        "Idempotent."
     )
 
     def handle(self, *args, **options):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             )
         # Imported only now: the demo tells its history with time-machine, a
         # development dependency that production settings need not have.
-        from demo import accounts, cms, history, marketplace, providers, referrals
+        from demo import accounts, cms, contracts, history, marketplace, providers, referrals
 
         password = os.environ.get("DEMO_PASSWORD") or settings.DEMO_PASSWORD_DEFAULT
         try:
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             provider_counts = providers.seed_providers(parties, password=password)
             referral_counts = referrals.seed_referrals(parties)
             marketplace_counts = marketplace.seed_marketplace(parties)
+            contract_counts = contracts.seed_contracts(parties, password=password)
             cms.seed_cms()
 
         self.stdout.write(
@@ -66,6 +68,20 @@ class Command(BaseCommand):
             + ", ".join(f"{count} {state}" for state, count in sorted(states.items()))
             + f") and {marketplace_counts['bids']} submitted bids."
         )
+        self.stdout.write(
+            f"Contracts: {contract_counts['contracts']} ("
+            + ", ".join(
+                f"{count} {state}" for state, count in sorted(contract_counts["states"].items())
+            )
+            + f") with {contract_counts['payments']} payments."
+        )
+        if contract_counts["unsigned"]:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Some contract PDFs could not be made, so they wait unsigned: "
+                    + contract_counts["unsigned"]
+                )
+            )
         self.stdout.write("")
         self.stdout.write("Demo logins (all with the same password):")
         # The console table is in English: operators read it, and Chinese

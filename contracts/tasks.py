@@ -1,5 +1,5 @@
-"""Celery tasks of contracts: the PDF of each contract version (more tasks join this
-module as their topics need them).
+"""Celery tasks of contracts: the PDF of each contract version, and the reminders of
+progress reports and performance notices (beat).
 
 Tasks only load objects and call services; every one is idempotent, so a retry, a
 second beat run or two workers running the same task change nothing twice.
@@ -20,3 +20,19 @@ def render_contract_document(document_id: int) -> str:
     if document is None:
         return "missing"
     return render_document(document=document).status
+
+
+@shared_task
+def send_contract_reminders() -> int:
+    """Beat: the progress-report and performance-notice reminders due today (idempotent)."""
+    from contracts.services.reminders import send_due_reminders
+
+    return send_due_reminders()
+
+
+@shared_task
+def send_contract_reminder(kind: str, contract_id: int, key: str, user_id: int) -> int:
+    """Mail one reminder that ``send_due_reminders`` recorded."""
+    from contracts.notifications import send_reminder
+
+    return send_reminder(kind=kind, contract_id=contract_id, key=key, user_id=user_id)

@@ -171,6 +171,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "marketplace.tasks.remind_draft_bidders",
         "schedule": 15 * 60,
     },
+    # Progress reports due in 7 days or late; performance notices due (once per person).
+    "contracts-reminders": {
+        "task": "contracts.tasks.send_contract_reminders",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # --- auth -----------------------------------------------------------------

@@ -29,8 +29,13 @@ from contracts.models.contracts import (
     add_years,
 )
 from contracts.models.funding import FundingShare
-from contracts.services.common import ZERO, amount_or_error, raise_if, required_reason
-from contracts.services.contracts import lock_contract
+from contracts.services.common import (
+    ZERO,
+    amount_or_error,
+    lock_contract,
+    raise_if,
+    required_reason,
+)
 from contracts.services.documents import request_document
 from core.audit import record_change
 from core.errors import ApplicationError

@@ -1,5 +1,6 @@
 """What the contracts services share: amounts from what a person typed, a model's
-field errors as lists, and the reason some moves need."""
+field errors as lists, the reason some moves need, and the contract's row lock every
+write takes first."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from contracts.models.contracts import Contract
 from core.errors import ApplicationError
 
 CENT = Decimal("0.01")
@@ -62,3 +64,12 @@ def required_reason(reason: str) -> str:
             str(REASON_REQUIRED), field_errors={"reason": [_("This field is required.")]}
         )
     return reason
+
+
+def lock_contract(contract: Contract) -> Contract:
+    """The contract's row, locked for the rest of the transaction, with what moves read."""
+    return (
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("lead_agency", "provider__organization", "award__tender__budget", "lot")
+        .get(pk=contract.pk)
+    )

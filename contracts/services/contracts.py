@@ -31,12 +31,14 @@ from contracts.models.milestones import SETTLED_STATES
 from contracts.services.common import (
     ZERO,
     full_clean_errors,
+    lock_contract,
     merge,
     raise_if,
     required_reason,
 )
 from contracts.services.documents import request_document
 from contracts.services.funding import funding_shares_for, release_remaining_funds
+from contracts.services.payments import return_open_claims
 from contracts.services.terms import (
     build_terms,
     require_draft,
@@ -87,15 +89,6 @@ DRAFT_FIELDS = (
     "price_adjustment_cap",
     "price_adjustment_index",
 )
-
-
-def lock_contract(contract: Contract) -> Contract:
-    """The contract's row, locked for the rest of the transaction, with what moves read."""
-    return (
-        Contract.objects.select_for_update(of=("self",))
-        .select_related("lead_agency", "provider__organization", "award__tender__budget", "lot")
-        .get(pk=contract.pk)
-    )
 
 
 def current_draft_version(contract: Contract) -> ContractVersion:
@@ -471,6 +464,8 @@ def terminate_contract(*, contract: Contract, actor: User, reason: str) -> Contr
             actor=actor,
             note=reason,
         )
+    # Claims not yet paid will not be: the provider reads why.
+    return_open_claims(contract, actor=actor, reason=reason)
     released = release_remaining_funds(contract, actor=actor)
     return move(
         contract,

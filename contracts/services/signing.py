@@ -33,7 +33,7 @@ from contracts.models.contracts import (
 )
 from contracts.models.documents import ContractDocument, Signature
 from contracts.services.amendments import apply_amendment
-from contracts.services.contracts import lock_contract
+from contracts.services.common import lock_contract
 from contracts.services.documents import document_bytes
 from contracts.services.reports import schedule_reports
 from core.audit import record_change

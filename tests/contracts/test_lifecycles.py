@@ -1,12 +1,10 @@
 """Every lifecycle table of contracts, walked.
 
-Each move a table allows is made here through the service a person uses —
-except two that later slices own and that are made here with
-``core.lifecycle.move`` directly: activation (awaiting signatures → active)
-belongs to signing, when both parties have signed; paying a milestone
-belongs to payments. Each move leaves an audit entry saying from what to
-what. Every move a table does not allow, staying put included, is refused
-with ``InvalidTransition`` from every state.
+Each move a table allows is made here through the service a person uses
+(activation: both parties sign the PDF; paying a milestone: finance approves a
+claim). Each move leaves an audit entry saying from what to what. Every move
+a table does not allow, staying put included, is refused with
+``InvalidTransition`` from every state.
 """
 
 from collections.abc import Callable
@@ -85,7 +83,6 @@ CONTRACT_MOVES: dict[tuple[str, str], Maker] = {
     ("draft", "awaiting_signatures"): _send,
     ("draft", "terminated"): lambda: _terminate(contract_from_award()),
     ("awaiting_signatures", "draft"): _back_to_draft,
-    # Signing owns this move (both parties have signed); made directly until it lands.
     ("awaiting_signatures", "active"): lambda: activate(awaiting_contract()),
     ("awaiting_signatures", "terminated"): lambda: _terminate(awaiting_contract()),
     ("active", "suspended"): _suspend,
@@ -104,9 +101,7 @@ def _waive():
 
 
 def _pay():
-    milestone = active_contract().milestones.get()
-    # The payments slice owns this move (finance approves a claim); made directly until it lands.
-    return move(milestone, Milestone.Status.PAID, lifecycle=MILESTONE_LIFECYCLE, actor=None)
+    return moves_payments.paid_claim().milestone
 
 
 MILESTONE_MOVES: dict[tuple[str, str], Maker] = {

@@ -44,6 +44,9 @@ from accounts.models import User
 from contracts.models import Contract, ContractDocument, ContractVersion, Milestone, Payment
 from contracts.services import (
     create_contract_from_award,
+    notices,
+    payments,
+    reports,
     send_for_signature,
     terminate_contract,
 )
@@ -100,9 +103,8 @@ class ReportPlan:
 
 @dataclass(frozen=True)
 class NoticePlan:
-    """A performance notice on the first ``months`` of the contract, published on a day."""
+    """A performance notice on the contract so far, published on a day (from today)."""
 
-    months: int
     published: int
     summary_zh: str
     summary_en: str
@@ -227,6 +229,44 @@ COUNSELLING = ContractPlan(
             note="平台统计的接案人数已达到里程碑要求。",
         ),
         ClaimPlan(2, claimed=-12, confirmed=-10, note="第一季度服务已按计划完成。"),
+    ),
+    reports=(
+        ReportPlan(
+            1,
+            submitted=-80,
+            accepted=-76,
+            outputs="完成心理评估18人次，个案辅导32次，热线及线上情绪支持45人次。",
+            narrative="首月以建立转介流程和服务对象评估为主，与徐汇、浦东两区街镇完成对接。",
+            comments="报告完整，请继续按月报送。",
+        ),
+        ReportPlan(
+            2,
+            submitted=-50,
+            accepted=-47,
+            outputs="完成心理评估21人次，个案辅导40次，小组活动2场。",
+            narrative="个案辅导逐步常态化；一例危机个案已当日转介精神卫生中心。",
+        ),
+        ReportPlan(
+            3,
+            submitted=-19,
+            accepted=None,
+            outputs="完成心理评估16人次，个案辅导38次，线上支持52人次。",
+            narrative="本月服务对象满意度回访92%；浦东新区转介量上升，已增派一名社工。",
+        ),
+    ),
+    notice=NoticePlan(
+        published=-28,
+        summary_zh="合同执行前三个月服务按计划推进，接案及时，转介量略低于预期。",
+        summary_en=(
+            "In its first three months the service ran as planned and took people on "
+            "promptly; referrals were a little below what was expected."
+        ),
+        ratings={
+            1: ("approaching", "转介量随两区宣传逐步上升。"),
+            2: ("good", ""),
+            3: ("good", ""),
+            4: ("good", ""),
+        },
     ),
 )
 
@@ -376,6 +416,7 @@ def _create(demo: _Demo, plan: ContractPlan, award: Award) -> Contract:
             kpis=plan.kpis,
             outcome_targets=plan.outcome_targets,
             milestones=_milestones(plan, award.value, tender.contract_start),
+            report_every_months=plan.report_every_months,
             now=demo.moment(plan.created),
         )
 
@@ -417,6 +458,75 @@ def _terminate(demo: _Demo, contract: Contract, plan: ContractPlan) -> Contract:
         )
 
 
+def _claims(demo: _Demo, contract: Contract, plan: ContractPlan) -> None:
+    """Each claim at its moments: ``ngo_admin`` claims, ``commissioner`` confirms the
+    evidence, ``finance`` approves (four eyes)."""
+    for item in sorted(plan.claims, key=lambda c: c.claimed):
+        milestone = contract.milestones.get(number=item.milestone)
+        claimed = demo.moment(item.claimed)
+        with history.as_of(claimed):
+            claim = payments.claim_milestone(
+                milestone=milestone,
+                actor=demo.users[plan.provider_signatory],
+                note=item.note,
+                now=claimed,
+            )
+        if item.confirmed is None:
+            continue
+        confirmed = demo.moment(item.confirmed, AFTERNOON)
+        with history.as_of(confirmed):
+            claim = payments.confirm_claim(claim=claim, actor=demo.commissioner, now=confirmed)
+        if item.approved is None:
+            continue
+        approved = demo.moment(item.approved)
+        with history.as_of(approved):
+            payments.approve_claim(claim=claim, actor=demo.users["finance"], now=approved)
+
+
+def _reports(demo: _Demo, contract: Contract, plan: ContractPlan) -> None:
+    """The provider's reports, submitted and reviewed at their moments."""
+    for item in plan.reports:
+        report = contract.reports.get(number=item.number)
+        submitted = demo.moment(item.submitted)
+        actuals = {
+            kpi.number: kpi.target
+            for kpi in contract.kpis.all()
+            if kpi.measured_by == kpi.MeasuredBy.REPORTED
+        }
+        with history.as_of(submitted):
+            reports.submit_report(
+                report=report,
+                actor=demo.users[plan.provider_signatory],
+                outputs=item.outputs,
+                narrative=item.narrative,
+                actuals=actuals,
+                now=submitted,
+            )
+        if item.accepted is not None:
+            accepted = demo.moment(item.accepted, AFTERNOON)
+            with history.as_of(accepted):
+                reports.accept_report(
+                    report=report, actor=demo.commissioner, comments=item.comments, now=accepted
+                )
+
+
+def _notice(demo: _Demo, contract: Contract, plan: ContractPlan) -> None:
+    """The commissioner's published performance notice on the first months."""
+    if plan.notice is None:
+        return
+    published = demo.moment(plan.notice.published)
+    with history.as_of(published):
+        notice = notices.draft_notice(contract=contract, actor=demo.commissioner, now=published)
+        notices.publish_notice(
+            notice=notice,
+            actor=demo.commissioner,
+            summary_zh=plan.notice.summary_zh,
+            summary_en=plan.notice.summary_en,
+            ratings=plan.notice.ratings,
+            now=published,
+        )
+
+
 def _tell(demo: _Demo, plan: ContractPlan, award: Award) -> Contract:
     contract = _create(demo, plan, award)
     document = _send(demo, contract, plan)
@@ -428,6 +538,9 @@ def _tell(demo: _Demo, plan: ContractPlan, award: Award) -> Contract:
         return Contract.objects.get(pk=contract.pk)
     _sign(demo, contract, plan.provider_signatory, plan.provider_signed)
     contract = Contract.objects.get(pk=contract.pk)
+    _claims(demo, contract, plan)
+    _reports(demo, contract, plan)
+    _notice(demo, contract, plan)
     if plan.terminated is not None:
         contract = _terminate(demo, contract, plan)
     return contract

@@ -290,3 +290,67 @@ def test_unmet_needs_across_districts_and_kinds_of_help_feed_the_statistics(seed
 def test_refused_under_production_settings():
     with pytest.raises(CommandError, match="refused under production settings"):
         call_command("seed_demo", stdout=StringIO())
+
+
+def test_the_demo_contracts_tell_the_three_stories_of_issue_12(seeded):
+    from contracts.models import (
+        Claim,
+        Contract,
+        ContractDocument,
+        Milestone,
+        PerformanceNotice,
+        ProgressReport,
+        Signature,
+    )
+    from core.integrations import signing
+    from marketplace.models import Commitment
+
+    contracts = {
+        c.award.tender.title_zh: c for c in Contract.objects.select_related("award__tender")
+    }
+    assert len(contracts) == 3
+    active = contracts["徐汇区、浦东新区困难群众心理疏导服务项目"]
+    waiting = contracts["长宁区高龄独居老人探访关爱服务"]
+    ended = contracts["黄浦区低保家庭社会工作个案服务项目"]
+
+    # In force, with a PDF both parties signed that pyHanko validates.
+    assert active.status == Contract.Status.ACTIVE
+    document = ContractDocument.objects.get(version__contract=active, version__number=1)
+    with document.file.open("rb") as handle:
+        pdf = handle.read()
+    checks = signing.validate_pdf(pdf)
+    assert len(checks) == 2 and all(check.intact and check.valid for check in checks)
+    # Milestones paid and pending; the output milestone met by the demo referrals.
+    statuses = dict(active.milestones.values_list("number", "status"))
+    assert statuses[1] == statuses[3] == Milestone.Status.PAID
+    assert statuses[2] == statuses[4] == statuses[5] == Milestone.Status.PENDING
+    output = Claim.objects.get(milestone__contract=active, milestone__number=3)
+    assert output.evidence["count"] >= output.evidence["target"] == 12
+    assert len(output.evidence["referrals"]) == output.evidence["count"]
+    assert Claim.objects.get(milestone__contract=active, milestone__number=2).status == (
+        Claim.Status.CONFIRMED
+    )
+    spent = Commitment.objects.filter(award=active.award, kind=Commitment.Kind.SPENT)
+    assert sum(row.amount for row in spent) == sum(p.amount for p in active.payments.all())
+    # Reports accepted and waiting; a published performance notice.
+    reports = dict(active.reports.values_list("number", "status"))
+    assert reports[1] == reports[2] == ProgressReport.Status.ACCEPTED
+    assert reports[3] == ProgressReport.Status.SUBMITTED
+    assert active.performance_notices.get().status == PerformanceNotice.Status.PUBLISHED
+
+    # Signed by the bureau, waiting for the provider's signature.
+    assert waiting.status == Contract.Status.AWAITING_SIGNATURES
+    assert list(
+        Signature.objects.filter(version__contract=waiting).values_list("party", flat=True)
+    ) == [Signature.Party.AGENCY]
+
+    # Terminated, what was not paid back in the pooled budget.
+    assert ended.status == Contract.Status.TERMINATED and ended.status_reason
+    movements = {
+        kind: sum(
+            Commitment.objects.filter(award=ended.award, kind=kind).values_list("amount", flat=True)
+        )
+        for kind in Commitment.Kind.values
+    }
+    assert movements["spent"] == ended.payments.get().amount
+    assert movements["committed"] == movements["spent"] + movements["released"]

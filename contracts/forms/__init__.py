@@ -1,1 +1,1 @@
-"""Contract forms, one module per topic (the same names as services and selectors)."""
+"""Forms of the contract pages, one module per topic."""

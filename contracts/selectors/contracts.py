@@ -9,11 +9,15 @@ outside that scope is simply not in the queryset, so pages answer 404.
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.rules import organizations_where
-from contracts.models.contracts import Contract
+from contracts.models.contracts import Contract, ContractVersion
+from contracts.models.documents import ContractDocument, Signature
 from contracts.models.funding import FundingShare
+from contracts.models.payments import Claim
+from contracts.models.reports import OUTSTANDING_REPORT_STATES, ProgressReport
 from contracts.rules import AGENCY_ROLES, PROVIDER_ROLES
 
 
@@ -52,3 +56,53 @@ def contract_for(user, uuid) -> Contract | None:
         ).first()
     except (ValueError, TypeError, ValidationError):
         return None
+
+
+def waiting_count(user) -> int:
+    """How many contract steps wait for ``user``: signatures, claims, reports to act on.
+
+    A few counting queries whatever the number of contracts (the workspace card's badge).
+    """
+    commissioned = organizations_where(user, Role.COMMISSIONER)
+    finance = organizations_where(user, Role.FINANCE)
+    admin = organizations_where(user, Role.PROVIDER_ADMIN)
+    if not (commissioned or finance or admin):
+        return 0
+    count = 0
+    awaiting = ContractVersion.objects.filter(
+        status=ContractVersion.Status.AWAITING_SIGNATURES,
+        document__status=ContractDocument.Status.READY,
+    )
+    if commissioned:
+        count += (
+            awaiting.filter(contract__lead_agency_id__in=commissioned)
+            .exclude(signatures__party=Signature.Party.AGENCY)
+            .count()
+        )
+        count += Claim.objects.filter(
+            contract__lead_agency_id__in=commissioned, status=Claim.Status.SUBMITTED
+        ).count()
+        count += ProgressReport.objects.filter(
+            contract__lead_agency_id__in=commissioned, status=ProgressReport.Status.SUBMITTED
+        ).count()
+    if finance:
+        count += (
+            Claim.objects.filter(
+                contract__lead_agency_id__in=finance, status=Claim.Status.CONFIRMED
+            )
+            .exclude(confirmed_by=user)
+            .count()
+        )
+    if admin:
+        count += (
+            awaiting.filter(contract__provider__organization_id__in=admin)
+            .exclude(signatures__party=Signature.Party.PROVIDER)
+            .count()
+        )
+        count += ProgressReport.objects.filter(
+            contract__provider__organization_id__in=admin,
+            contract__status__in=(Contract.Status.ACTIVE, Contract.Status.SUSPENDED),
+            status__in=OUTSTANDING_REPORT_STATES,
+            period_end__lte=timezone.localdate(),
+        ).count()
+    return count

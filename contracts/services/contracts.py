@@ -88,6 +88,7 @@ DRAFT_FIELDS = (
     "end_date",
     "price_adjustment_cap",
     "price_adjustment_index",
+    "report_every_months",
 )
 
 
@@ -176,6 +177,7 @@ def create_contract_from_award(
     areas: Iterable | None = None,
     price_adjustment_cap: Decimal | None = None,
     price_adjustment_index: str = "",
+    report_every_months: int | None = None,
     kpis: Iterable[Mapping] = (),
     outcome_targets: Iterable[Mapping] = (),
     milestones: Iterable[Mapping] = (),
@@ -212,6 +214,7 @@ def create_contract_from_award(
         end_date=end_date or tender.contract_end,
         price_adjustment_cap=price_adjustment_cap,
         price_adjustment_index=(price_adjustment_index or "").strip(),
+        **({"report_every_months": report_every_months} if report_every_months else {}),
         status_changed_at=now,
         created_by=actor,
     )

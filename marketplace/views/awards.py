@@ -61,7 +61,7 @@ def _render_awards(request, tender, *, bound_complaint=None, status=200):
         {
             "tender": tender,
             "now": now,
-            # (award, may approve, may cancel)
+            # (award, may approve, may cancel, may make or open its contract)
             "awards": [
                 (
                     award,
@@ -69,6 +69,7 @@ def _render_awards(request, tender, *, bound_complaint=None, status=200):
                     and rules.is_award_commissioner(user, award),
                     AWARD_LIFECYCLE.allows(award.status, Award.Status.CANCELLED)
                     and rules.is_award_commissioner(user, award),
+                    rules.is_award_commissioner(user, award),
                 )
                 for award in awards
             ],

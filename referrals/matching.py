@@ -35,7 +35,7 @@ ineligible services are then read in full.
 **Cost.** A fixed number of queries whatever the number of services: the
 category and its relatives, the person's area and its ancestors, the
 ranking, the services shown, and one per component that reads something for
-its explanation (categories offered, areas covered), plus the sites nearby.
+its explanation (categories offered, areas covered, contracts held), plus the sites nearby.
 The database never scans every service: it starts from the matching index
 that ``providers.services`` keeps — ``ServiceCoverage`` (category, area) for
 the services covering the person's areas, ``ServicePoint`` (category,
@@ -44,13 +44,12 @@ two index scans with plain range conditions, the same on SQLite and
 PostgreSQL, so the work grows with the number of services of the category
 near the person, not with the whole table (``bench/matching.py``).
 
-**Adding a component.** Ratings (evaluation) and contracts join the ranking in
-later issues by replacing the placeholders ``NoRatingYet`` and
-``NoContractYet`` in ``COMPONENTS`` with a ``Component`` whose ``points()`` is
-an expression over the service (a ``Subquery`` on the provider's rating, an
-``Exists`` on an active contract for the category and area, ``Coalesce``'d to
-the neutral value) and whose ``explain()`` writes the sentence, reading any
-related rows that ``load()`` attached to the services shown. Nothing else
+**Adding a component.** A ``Component`` whose ``points()`` is an expression
+over the service (``ContractInForce``: an ``Exists`` on an active contract for
+the category and area, from ``contracts.selectors``) and whose ``explain()``
+writes the sentence, reading any related rows that ``load()`` attached to the
+services shown. Ratings (evaluation) replace the placeholder ``NoRatingYet``
+the same way. Nothing else
 changes: the score is the sum of whatever the tuple holds, and each reason
 shows the very points that were summed.
 """
@@ -89,6 +88,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from contracts.selectors import matching as contract_selectors
 from core.errors import ApplicationError
 from places.models import Area
 from providers import selectors as provider_selectors
@@ -499,17 +499,51 @@ class NoRatingYet(Component):
         return _("No rating yet")
 
 
-class NoContractYet(Component):
-    """Placeholder until contracts exist: everyone counts as having the average contract."""
+class ContractInForce(Component):
+    """A provider the agencies already contract for this need here ranks higher.
+
+    Full points when the service's provider holds an active contract for the
+    need's category (or its group) covering the person's area or an area it
+    lies in (``contracts.selectors.matching``); none otherwise.
+    """
 
     name = "contract"
     weight = 15.0
 
     def points(self, context):
-        return Value(self.weight / 2)
+        if not context.areas:
+            return Value(0.0)
+        held = contract_selectors.contracts_in_force(
+            category_ids=context.category_ids, area_ids=[a.pk for a in context.areas]
+        ).filter(provider_id=OuterRef("provider_id"))
+        return Case(
+            When(Exists(held), then=Value(self.weight)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+
+    def load(self, services, context):
+        held = (
+            contract_selectors.contract_of_providers(
+                provider_ids={service.provider_id for service in services},
+                category_ids=context.category_ids,
+                area_ids=[a.pk for a in context.areas],
+            )
+            if context.areas
+            else {}
+        )
+        for service in services:
+            service.contract_in_force = held.get(service.provider_id)
 
     def explain(self, match, context):
-        return _("No contract yet")
+        contract = getattr(match.service, "contract_in_force", None)
+        if contract is None:
+            return _("No contract in force for this need in the person's area")
+        return _("Contracted by %(agency)s for this need here (%(reference)s, until %(end)s)") % {
+            "agency": contract.lead_agency.name,
+            "reference": contract.reference,
+            "end": contract.end_date.isoformat(),
+        }
 
 
 # The ranking: add a component here and it counts (see the module docstring).
@@ -519,7 +553,7 @@ COMPONENTS: tuple[Component, ...] = (
     Distance(),
     Capacity(),
     NoRatingYet(),
-    NoContractYet(),
+    ContractInForce(),
 )
 
 

@@ -23,7 +23,9 @@ release                tag                   date
 confirmed``                                  standstill
 =====================  ====================  =====================================
 
-(Contracts will add ``contract`` releases once the contracts app exists.)
+Apps above marketplace add later stages of a process (the contracts app: the
+signed contract, its amendments, each payment, its end) by registering a
+``ProcessExtension`` (``register_extension``): marketplace names no app above it.
 
 What a release holds, with the extensions it uses:
 
@@ -197,10 +199,42 @@ class Process:
     # Submitted bids per lot id; None while the bids are sealed.
     bid_counts: dict[int, int] | None = None
     award_notices: list[Award] = field(default_factory=list)
+    # What each registered extension loaded for this process, by its name.
+    extra: dict = field(default_factory=dict)
 
     @property
     def ocid(self) -> str:
         return ocid(self.tender)
+
+
+class ProcessExtension:
+    """Later stages of contracting processes, published by an app above marketplace.
+
+    ``load`` reads what the extension needs for many processes at once (a fixed
+    number of queries) into ``process.extra[name]``; ``stages`` names its
+    releases; ``sections`` adds to a release what was public at its date, and
+    the parties' roles it adds (organization, role) pairs.
+    """
+
+    name = ""
+
+    def load(self, processes: list["Process"]) -> None:
+        raise NotImplementedError
+
+    def stages(self, process: "Process") -> list["Stage"]:
+        raise NotImplementedError
+
+    def sections(self, process: "Process", at: datetime) -> tuple[dict, list[tuple]]:
+        raise NotImplementedError
+
+
+_extensions: list[ProcessExtension] = []
+
+
+def register_extension(extension: ProcessExtension) -> None:
+    """Add ``extension`` to every process's releases (once, at start-up)."""
+    if all(type(existing) is not type(extension) for existing in _extensions):
+        _extensions.append(extension)
 
 
 def _union(querysets: list[QuerySet]) -> list:
@@ -248,7 +282,7 @@ def load(tenders, *, base_url: str | None = None, now=None) -> list[Process]:
     for award in _union([award_notices(tender) for tender in tenders]):
         notices[award.tender_id].append(award)
     counts = _submitted_per_lot(tenders, now)
-    return [
+    processes = [
         Process(
             tender=tender,
             now=now,
@@ -259,6 +293,9 @@ def load(tenders, *, base_url: str | None = None, now=None) -> list[Process]:
         )
         for tender in tenders
     ]
+    for extension in _extensions:
+        extension.load(processes)
+    return processes
 
 
 # --- small pieces -------------------------------------------------------------------
@@ -722,6 +759,8 @@ def stages(process: Process) -> list[Stage]:
             found.append(
                 Stage(f"award-{award.uuid}-confirmed", ("awardUpdate",), award.confirmed_at)
             )
+    for extension in _extensions:
+        found += extension.stages(process)
     found = [stage for stage in found if stage.date <= process.now]
     return sorted(found, key=lambda stage: stage.date)
 
@@ -747,8 +786,32 @@ def release(process: Process, stage: Stage) -> dict:
     awards = snapshot.awards()
     if awards:
         data["awards"] = awards
+    for extension in _extensions:
+        sections, roles = extension.sections(process, stage.date)
+        data.update(sections)
+        _add_roles(data["parties"], roles)
     return data
+
+
+def _add_roles(parties: list[dict], roles: list[tuple]) -> None:
+    """Give parties the roles an extension names, adding the organizations not there yet."""
+    by_id = {party["id"]: party for party in parties}
+    for organization, role in roles:
+        party = by_id.get(str(organization.uuid))
+        if party is None:
+            party = _party(organization, [role])
+            parties.append(party)
+            by_id[party["id"]] = party
+        elif role not in party["roles"]:
+            party["roles"].append(role)
 
 
 def releases(process: Process) -> list[dict]:
     return [release(process, stage) for stage in stages(process)]
+
+
+# The small pieces an extension writes its sections with, the same way as here.
+value_of = _value
+with_english = _with_english
+party_reference = _party_reference
+day_time = _day

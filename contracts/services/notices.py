@@ -65,11 +65,13 @@ def next_notice_due(contract: Contract) -> tuple[str, date] | None:
         for notice in contract.performance_notices.all()  # prefetched by beat's loop
         if notice.status == PerformanceNotice.Status.PUBLISHED
     ]
+    if contract.activated_at is None:
+        return None  # never in force (ended as a draft or unsigned): nothing to assess
     if contract.status in (Contract.Status.COMPLETED, Contract.Status.TERMINATED):
         if any(notice.kind == PerformanceNotice.Kind.FINAL for notice in notices):
             return None
         return PerformanceNotice.Kind.FINAL, _ended_on(contract)
-    if contract.status not in LIVE_STATES or contract.activated_at is None:
+    if contract.status not in LIVE_STATES:
         return None
     last = max((notice.period_end for notice in notices), default=None)
     since = last + timedelta(days=1) if last else timezone.localdate(contract.activated_at)
@@ -78,7 +80,8 @@ def next_notice_due(contract: Contract) -> tuple[str, date] | None:
 
 def _period(contract: Contract, kind: str, today: date) -> tuple[date, date]:
     if kind == PerformanceNotice.Kind.FINAL:
-        return contract.start_date, _ended_on(contract)
+        # Ended before its period began: the assessment covers the first day.
+        return contract.start_date, max(contract.start_date, _ended_on(contract))
     last = (
         contract.performance_notices.filter(status=PerformanceNotice.Status.PUBLISHED)
         .order_by("-period_end")

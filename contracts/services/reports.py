@@ -140,6 +140,9 @@ def refresh_platform_actuals(report: ProgressReport) -> list[KPIActual]:
     outstanding and fixed once it is submitted; those measured by report keep
     what the provider typed.
     """
+    if report.status not in OUTSTANDING_REPORT_STATES:
+        # What the agency reviews (or accepted) is what was submitted, whoever calls.
+        return list(report.actuals.select_related("kpi").order_by("kpi__number"))
     contract = report.contract
     kpis = list(contract.kpis.order_by("number"))
     actuals = {actual.kpi_id: actual for actual in report.actuals.all()}

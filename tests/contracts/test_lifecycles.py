@@ -15,10 +15,16 @@ from contracts import services
 from contracts.models import (
     CONTRACT_LIFECYCLE,
     MILESTONE_LIFECYCLE,
+    Claim,
     Contract,
     ContractEvent,
     Milestone,
+    PerformanceNotice,
+    ProgressReport,
 )
+from contracts.models.notices import NOTICE_LIFECYCLE
+from contracts.models.payments import CLAIM_LIFECYCLE
+from contracts.models.reports import REPORT_LIFECYCLE
 from core.errors import InvalidTransition
 from core.lifecycle import lifecycles, move
 from core.models import AuditEvent
@@ -168,6 +174,16 @@ def _milestone():
 OBJECTS = {
     CONTRACT_LIFECYCLE.name: (Contract, contract_from_award),
     MILESTONE_LIFECYCLE.name: (Milestone, _milestone),
+    CLAIM_LIFECYCLE.name: (Claim, moves_payments.paid_claim),
+    REPORT_LIFECYCLE.name: (ProgressReport, moves_reports.due_report),
+    NOTICE_LIFECYCLE.name: (PerformanceNotice, moves_notices.draft_notice),
+}
+
+# What the table's previous moves would have left with the state, as the constraints ask.
+WITH_STATE = {
+    Milestone: {"waived_reason": REASON},
+    Claim: {"returned_reason": REASON},
+    ProgressReport: {"review_comments": REASON},
 }
 
 
@@ -179,11 +195,8 @@ def test_every_move_the_table_does_not_allow_is_refused(name):
     refusals = list(lifecycle.refusals())
     assert refusals
     for current, target in refusals:
-        # Put the object in ``current`` as the table's previous moves would have;
-        # a waived milestone carries its reason, as the constraint asks.
-        model.objects.filter(pk=obj.pk).update(
-            status=current, **({"waived_reason": REASON} if model is Milestone else {})
-        )
+        # Put the object in ``current`` as the table's previous moves would have.
+        model.objects.filter(pk=obj.pk).update(status=current, **WITH_STATE.get(model, {}))
         obj.refresh_from_db()
         entries_before = AuditEvent.objects.count()
         with pytest.raises(InvalidTransition) as refused:

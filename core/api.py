@@ -153,4 +153,9 @@ API_ROOT_LINKS = [
     "budgets",
     "tenders",
     "bids",
+    "contracts",
+    "contract-claims",
+    "contract-payments",
+    "progress-reports",
+    "performance-notices",
 ]

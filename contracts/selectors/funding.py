@@ -41,7 +41,7 @@ def funding_for(user):
     shares = list(
         FundingShare.objects.filter(funder_id__in=funders)
         .select_related("funder", "contract__provider", "contract__lead_agency")
-        .order_by("funder__name", "-contract__start_date", "pk")
+        .order_by("funder__name_zh", "-contract__start_date", "pk")
     )
     paid = defaultdict(lambda: defaultdict(lambda: ZERO))
     for share_id, amount, paid_at in PaymentShare.objects.filter(

@@ -181,8 +181,11 @@ def _locked_notice(notice: PerformanceNotice, actor) -> PerformanceNotice:
 
 def _apply(notice, *, summary_zh, summary_en, ratings, complete: bool) -> None:
     errors: dict[str, list[str]] = {}
-    notice.summary_zh = (summary_zh or "").strip()
-    notice.summary_en = (summary_en or "").strip()
+    # None keeps the summary written before.
+    if summary_zh is not None:
+        notice.summary_zh = summary_zh.strip()
+    if summary_en is not None:
+        notice.summary_en = summary_en.strip()
     valid = set(PerformanceRating.Rating.values)
     rows = list(notice.ratings.select_related("kpi"))
     for row in rows:
@@ -207,7 +210,7 @@ def _apply(notice, *, summary_zh, summary_en, ratings, complete: bool) -> None:
 
 @transaction.atomic
 def rate_notice(
-    *, notice: PerformanceNotice, actor: User, summary_zh="", summary_en="", ratings=None
+    *, notice: PerformanceNotice, actor: User, summary_zh=None, summary_en=None, ratings=None
 ) -> PerformanceNotice:
     """Keep the ratings and summary of a draft (``ratings``: {KPI number: (rating, why)})."""
     notice = _locked_notice(notice, actor)
@@ -228,13 +231,7 @@ def publish_notice(
     """Publish the notice: every KPI rated, a summary written. It is public from now on."""
     now = now or timezone.now()
     notice = _locked_notice(notice, actor)
-    _apply(
-        notice,
-        summary_zh=notice.summary_zh if summary_zh is None else summary_zh,
-        summary_en=notice.summary_en if summary_en is None else summary_en,
-        ratings=ratings,
-        complete=True,
-    )
+    _apply(notice, summary_zh=summary_zh, summary_en=summary_en, ratings=ratings, complete=True)
     return move(
         notice,
         PerformanceNotice.Status.PUBLISHED,

@@ -52,6 +52,9 @@ ONLY_COMMISSIONER = gettext_lazy(
     "Only a commissioner of the lead agency can confirm or return a claim."
 )
 ONLY_FINANCE = gettext_lazy("Only a finance officer of the lead agency can approve a payment.")
+ONLY_RETURNER = gettext_lazy(
+    "Only a commissioner or a finance officer of the lead agency can return a confirmed claim."
+)
 FOUR_EYES = gettext_lazy(
     "You confirmed this claim's evidence, so another finance officer must approve the payment."
 )
@@ -231,7 +234,9 @@ def return_claim(*, claim: Claim, actor: User, reason: str, now=None) -> Claim:
         or rules.is_contract_commissioner(actor, contract)
     )
     if not allowed:
-        raise PermissionDenied(str(ONLY_COMMISSIONER))
+        raise PermissionDenied(
+            str(ONLY_COMMISSIONER if claim.status == Claim.Status.SUBMITTED else ONLY_RETURNER)
+        )
     CLAIM_LIFECYCLE.check(claim.status, Claim.Status.RETURNED)
     reason = required_reason(reason)
     return move(

@@ -175,8 +175,11 @@ def _number(value, *, field: str, errors: dict) -> Decimal | None:
 
 def _write(report, *, outputs, narrative, actuals) -> None:
     errors: dict[str, list[str]] = {}
-    report.outputs = (outputs or "").strip()
-    report.narrative = (narrative or "").strip()
+    # None keeps what was written before (a caller sending only some of the fields).
+    if outputs is not None:
+        report.outputs = outputs.strip()
+    if narrative is not None:
+        report.narrative = narrative.strip()
     rows = {row.kpi.number: row for row in refresh_platform_actuals(report)}
     for number, value in (actuals or {}).items():
         field = f"kpi_{number}"
@@ -198,7 +201,7 @@ def _write(report, *, outputs, narrative, actuals) -> None:
 
 @transaction.atomic
 def save_report(
-    *, report: ProgressReport, actor: User, outputs="", narrative="", actuals=None
+    *, report: ProgressReport, actor: User, outputs=None, narrative=None, actuals=None
 ) -> ProgressReport:
     """Keep what the provider has written so far (the report stays outstanding)."""
     report = _locked_report(report)
@@ -209,7 +212,7 @@ def save_report(
 
 @transaction.atomic
 def submit_report(
-    *, report: ProgressReport, actor: User, outputs="", narrative="", actuals=None, now=None
+    *, report: ProgressReport, actor: User, outputs=None, narrative=None, actuals=None, now=None
 ) -> ProgressReport:
     """Send the report to the agency: its period is over and every figure is given."""
     now = now or timezone.now()

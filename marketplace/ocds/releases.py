@@ -82,6 +82,7 @@ from marketplace.models.tenders import (
     TenderDocument,
     TenderEvent,
 )
+from marketplace.ocds.extensions import extensions
 from marketplace.selectors.awards import award_notices
 from marketplace.selectors.bids import opened_bids
 from marketplace.selectors.budgets import category_scope, earmark_allows
@@ -207,36 +208,6 @@ class Process:
         return ocid(self.tender)
 
 
-class ProcessExtension:
-    """Later stages of contracting processes, published by an app above marketplace.
-
-    ``load`` reads what the extension needs for many processes at once (a fixed
-    number of queries) into ``process.extra[name]``; ``stages`` names its
-    releases; ``sections`` adds to a release what was public at its date, and
-    the parties' roles it adds (organization, role) pairs.
-    """
-
-    name = ""
-
-    def load(self, processes: list["Process"]) -> None:
-        raise NotImplementedError
-
-    def stages(self, process: "Process") -> list["Stage"]:
-        raise NotImplementedError
-
-    def sections(self, process: "Process", at: datetime) -> tuple[dict, list[tuple]]:
-        raise NotImplementedError
-
-
-_extensions: list[ProcessExtension] = []
-
-
-def register_extension(extension: ProcessExtension) -> None:
-    """Add ``extension`` to every process's releases (once, at start-up)."""
-    if all(type(existing) is not type(extension) for existing in _extensions):
-        _extensions.append(extension)
-
-
 def _union(querysets: list[QuerySet]) -> list:
     """One query for the union of querysets of one model (each built by a selector)."""
     querysets = [queryset for queryset in querysets if not queryset.query.is_empty()]
@@ -293,7 +264,7 @@ def load(tenders, *, base_url: str | None = None, now=None) -> list[Process]:
         )
         for tender in tenders
     ]
-    for extension in _extensions:
+    for extension in extensions():
         extension.load(processes)
     return processes
 
@@ -759,7 +730,7 @@ def stages(process: Process) -> list[Stage]:
             found.append(
                 Stage(f"award-{award.uuid}-confirmed", ("awardUpdate",), award.confirmed_at)
             )
-    for extension in _extensions:
+    for extension in extensions():
         found += extension.stages(process)
     found = [stage for stage in found if stage.date <= process.now]
     return sorted(found, key=lambda stage: stage.date)
@@ -786,7 +757,7 @@ def release(process: Process, stage: Stage) -> dict:
     awards = snapshot.awards()
     if awards:
         data["awards"] = awards
-    for extension in _extensions:
+    for extension in extensions():
         sections, roles = extension.sections(process, stage.date)
         data.update(sections)
         _add_roles(data["parties"], roles)

@@ -2,14 +2,13 @@
 (``marketplace.ocds.releases``): the extension point and the small pieces every
 section is written with, so that a contract's release reads like a tender's."""
 
+from marketplace.ocds.extensions import ProcessExtension, register_extension
 from marketplace.ocds.releases import (
     NEED_CATEGORY_SCHEME,
-    ProcessExtension,
     Stage,
     date_time,
     day_time,
     party_reference,
-    register_extension,
     value_of,
     with_english,
 )

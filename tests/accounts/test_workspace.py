@@ -163,6 +163,8 @@ def test_every_app_s_cards_are_registered_in_the_order_of_the_page():
         "marketplace:my_panels",
         "marketplace:my_tenders",
         "marketplace:alerts",
+        "contracts:list",
+        "contracts:funding",
         "cms:feedback_inbox",
     ]
 

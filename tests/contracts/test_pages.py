@@ -4,6 +4,7 @@ somebody else, a report written and reviewed, a notice published — and 404 for
 everybody outside the contract."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -22,6 +23,7 @@ from contracts.models import (
     PerformanceNotice,
     ProgressReport,
 )
+from contracts.services import payments
 from tests.contracts.test_payments import _at
 from tests.factories.accounts import TEST_PASSWORD, AgencyFactory
 from tests.factories.contracts import (
@@ -271,3 +273,35 @@ def test_the_list_costs_the_same_queries_for_one_contract_or_five(django_assert_
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(reverse("contracts:list"))
     assert page.content.decode().count("<code>CT-") == 5 or len(page.context["contracts"]) == 5
+
+
+def test_the_funder_sees_what_its_money_backs_committed_paid_per_year_and_left():
+    partner = AgencyFactory()
+    award = standing_award(contributions=["300000.00", (partner, "150000.00")])
+    contract = active_contract(award)
+    milestone = contract.milestones.get()
+    with time_machine.travel(_at(milestone.due_date + timedelta(days=1)), tick=False):
+        made = payments.claim_milestone(
+            milestone=milestone, actor=bidder_of(contract.provider, role="provider_admin")
+        )
+        made = payments.confirm_claim(claim=made, actor=commissioner_of(contract.lead_agency))
+        payment = payments.approve_claim(claim=made, actor=finance_of(contract.lead_agency))
+    share = payment.shares.get(funder=partner)
+    page = _client(finance_of(partner)).get(reverse("contracts:funding"))
+    text = page.content.decode()
+    assert contract.reference in text
+    assert "¥150,000.00" in text  # the partner's share of the contract
+    assert f"¥{share.amount:,.2f}" in text
+    assert f"Paid in {timezone.localtime(payment.paid_at).year}" in text
+    assert f"¥{Decimal('150000.00') - share.amount:,.2f}" in text  # still to pay
+    # Another agency's finance officer sees nothing of it.
+    other = _client(finance_of(AgencyFactory())).get(reverse("contracts:funding"))
+    assert contract.reference not in other.content.decode()
+
+
+def test_the_awards_page_leads_the_commissioner_to_the_contract_of_a_standing_award():
+    award = standing_award()
+    page = _client(commissioner_of(award.tender.lead_agency)).get(
+        reverse("marketplace:tender_awards", args=[award.tender.uuid])
+    )
+    assert reverse("contracts:from_award", args=[award.uuid]) in page.content.decode()

@@ -150,10 +150,6 @@ def test_a_reminder_names_the_contract_and_the_report_and_nobody_it_serves(
         assert not personal or personal not in mail.subject + mail.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="locale/zh_Hans has no translation of the reminder texts of contracts.notifications",
-)
 def test_a_reminder_is_in_chinese_then_in_english(
     contract, django_capture_on_commit_callbacks, mailoutbox
 ):

@@ -1,6 +1,9 @@
 """Settings for the test suite: fast hashing, local-memory cache, eager Celery
 unless REDIS_URL is set (then Celery still runs eagerly but the cache is Redis)."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from config.env import env
 
 from .base import *  # noqa: F403
@@ -19,6 +22,14 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = "sc-test"  # noqa: F405
+    # Each pytest-xdist worker gets a Redis database of its own: tests clear the
+    # cache (FLUSHDB), which must not empty another worker's in the middle of a test.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if _worker.startswith("gw") and _worker[2:].isdigit():
+        _parts = urlsplit(REDIS_URL)
+        CACHES["default"]["LOCATION"] = urlunsplit(  # noqa: F405
+            _parts._replace(path=f"/{1 + int(_worker[2:]) % 15}")
+        )
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"  # noqa: F405
 # Signing tests of any app get a self-signed pair, made once per checkout.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("referrals.api_urls")),
     path("", include("marketplace.api_urls")),
     path("", include("contracts.api_urls")),
+    path("", include("evaluation.api_urls")),
     path("hsds/", include("providers.hsds.urls")),
     path("ocds/", include("marketplace.ocds.urls")),
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("marketplace.urls")),
     path("", include("contracts.urls")),
+    path("", include("evaluation.urls")),
     path("", include("cms.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,3 @@
+"""API of assessments (being written)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""API of outcomes (being written)."""
+
+ROUTES: list = []

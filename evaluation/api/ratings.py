@@ -1,0 +1,3 @@
+"""API of ratings (being written)."""
+
+ROUTES: list = []

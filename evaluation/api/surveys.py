@@ -1,0 +1,3 @@
+"""API of surveys (being written)."""
+
+ROUTES: list = []

@@ -1,0 +1,1 @@
+"""Forms of evaluation's pages, one module per topic."""

@@ -1,0 +1,1 @@
+"""Pages of evaluation, one module per topic; each lists its own ``urlpatterns``."""

@@ -1,0 +1,3 @@
+"""Pages of assessments (being written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of outcomes (being written)."""
+
+urlpatterns: list = []

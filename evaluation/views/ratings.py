@@ -1,0 +1,3 @@
+"""Pages of ratings (being written)."""
+
+urlpatterns: list = []

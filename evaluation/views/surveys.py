@@ -1,0 +1,3 @@
+"""Pages of surveys (being written)."""
+
+urlpatterns: list = []

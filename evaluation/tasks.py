@@ -23,3 +23,24 @@ def recompute_all_ratings() -> int:
     from evaluation.services.ratings import recompute_ratings
 
     return recompute_ratings()
+
+
+@shared_task
+def render_assessment_report(assessment_id: int) -> str:
+    """Render the report PDF of an accepted assessment (once; a no-op afterwards)."""
+    from evaluation.services.assessments import render_report
+
+    return render_report(assessment_id=assessment_id)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_assessment_notification(self, assessment_id: int, event: str) -> int:
+    """Mail the people an assessment's ``event`` concerns (assigned, submitted, …)."""
+    from evaluation import notifications_assessments
+
+    try:
+        return notifications_assessments.send_assessment_notification(
+            assessment_id=assessment_id, event=event
+        )
+    except OSError as error:  # mail server unreachable: try again later
+        raise self.retry(exc=error) from error

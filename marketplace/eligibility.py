@@ -3,8 +3,10 @@
 A tender sets its own eligibility (verified providers only, a minimum
 evaluation grade, a presence in its areas, certified social workers, no
 expired documents); every bid must also have a price within its lot's
-maximum and a response to every criterion the panel scores. ``services.bids``
-runs ``eligibility_report`` at submission and keeps the reasons on the bid;
+maximum and a response to every criterion the panel scores. Only a verified
+grade meets the minimum: a grade the provider declared counts once a platform
+administrator has checked its certificate. ``services.bids`` runs
+``eligibility_report`` at submission and keeps the reasons on the bid;
 nothing here writes. No price or response text goes into a reason: the
 report is shown to the bidder, but bids are sealed from everyone else.
 """
@@ -19,12 +21,48 @@ from core.formatting import in_languages
 from core.i18n import in_active_language
 from marketplace.models.bids import Bid
 from marketplace.selectors.common import areas_within_and_above
-from providers.selectors import ProviderGrade, ProviderStatus, services_of, sites_of
+from providers.selectors import (
+    ProviderGrade,
+    ProviderGradeStatus,
+    ProviderStatus,
+    services_of,
+    sites_of,
+)
 
 
 def _problem(code: str, render) -> dict:
     message_zh, message_en = in_languages(render)
     return {"code": code, "message_zh": message_zh, "message_en": message_en}
+
+
+def _grade_problem(provider, required: int) -> dict:
+    """The grade falls short. Only a verified grade counts (issue #13): a declared one
+    that would be enough is named as such, so the provider knows what is missing."""
+    if provider.grade_status == ProviderGradeStatus.DECLARED and provider.grade >= required:
+        return _problem(
+            "grade",
+            lambda: (
+                _(
+                    "This tender asks for an evaluation grade of at least %(required)s; your "
+                    "grade %(grade)s is declared but not verified, so it does not count yet. It "
+                    "counts once a platform administrator has checked its certificate."
+                )
+                % {
+                    "required": ProviderGrade(required).label,
+                    "grade": ProviderGrade(provider.grade).label,
+                }
+            ),
+        )
+    return _problem(
+        "grade",
+        lambda: (
+            _(
+                "This tender asks for an evaluation grade of at least %(required)s; yours "
+                "is “%(grade)s”."
+            )
+            % {"required": ProviderGrade(required).label, "grade": provider.grade_in_words}
+        ),
+    )
 
 
 def eligibility_report(bid: Bid, now=None) -> list[dict]:
@@ -33,10 +71,10 @@ def eligibility_report(bid: Bid, now=None) -> list[dict]:
     Each reason is ``{"code", "message_zh", "message_en"}`` (stored on the bid
     by ``services.submit_bid`` and shown to the bidder only). Checked: the
     provider's status (verified when the tender asks; never debarred or
-    suspended), minimum evaluation grade, presence in the lot's or tender's
-    areas (a site in one, or an offered service covering one), certified
-    social workers, no expired documents, a price within the lot's maximum
-    value, and a response to every criterion the panel scores. No price or
+    suspended), minimum evaluation grade (a verified one), presence in the
+    lot's or tender's areas (a site in one, or an offered service covering
+    one), certified social workers, no expired documents, a price within the
+    lot's maximum value, and a response to every criterion the panel scores. No price or
     response text goes into a message.
     """
     now = now or timezone.now()
@@ -68,22 +106,8 @@ def eligibility_report(bid: Bid, now=None) -> list[dict]:
                 ),
             )
         )
-    if tender.min_grade and provider.grade < tender.min_grade:
-        problems.append(
-            _problem(
-                "grade",
-                lambda: (
-                    _(
-                        "This tender asks for an evaluation grade of at least %(required)s; yours "
-                        "is “%(grade)s”."
-                    )
-                    % {
-                        "required": ProviderGrade(tender.min_grade).label,
-                        "grade": ProviderGrade(provider.grade).label,
-                    }
-                ),
-            )
-        )
+    if tender.min_grade and provider.verified_grade < tender.min_grade:
+        problems.append(_grade_problem(provider, tender.min_grade))
     if tender.require_area_presence:
         areas = list(lot.areas.all()) or list(tender.areas.all())
         inside, above = areas_within_and_above(areas)

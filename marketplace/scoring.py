@@ -8,10 +8,10 @@ add up to at most 100 (``TOTAL_WEIGHT``):
 - **quality** and **social value**: the panel's score on the 0–10 scale ÷ 10 ×
   weight, where the score is the chair's moderated score, or the mean of the
   members' submitted scores when the chair left it as it was;
-- **past performance**: ``past_performance_score`` — the one place that
-  provider ratings will feed (SPEC §5, evaluation app). Until ratings exist
-  every provider gets the same neutral score, so the criterion cannot change
-  the ranking.
+- **past performance**: ``past_performance_score`` — the bidder's provider
+  rating in the lot's need categories (SPEC §5, evaluation app: 1–5 stars)
+  on the 0–10 scale, (rating − 1) ÷ 4 × 10; a bidder without any rating in
+  those categories gets the neutral middle of the scale, and is told so.
 
 Points are rounded half up to the hundredth at the end of each criterion;
 the total is the sum of the rounded points. ``services.panels.compute_results``
@@ -26,8 +26,8 @@ from marketplace.models.panels import DISAGREEMENT_THRESHOLD, SCORE_MAX
 
 POINTS = Decimal("0.01")
 ZERO = Decimal("0.00")
-# The middle of the 0–10 scale: what every provider scores on past
-# performance while no ratings exist.
+# The middle of the 0–10 scale: what a provider without a rating in the tender's
+# categories scores on past performance, neither helped nor harmed by being new.
 NEUTRAL_PAST_PERFORMANCE = Decimal("5")
 
 
@@ -66,15 +66,46 @@ def is_disagreement(scores: Iterable[Decimal]) -> bool:
     return spread(scores) > DISAGREEMENT_THRESHOLD
 
 
-def past_performance_score(provider, criterion) -> Decimal:
+def past_performance_score(history, criterion) -> Decimal:
     """Points for past performance, out of ``criterion.weight``.
 
-    The evaluation app's provider ratings (SPEC §5: outcomes, satisfaction,
-    third-party assessments, shrunk toward the mean) will feed this, and only
-    this, function. Until then every provider gets the same neutral score —
-    the middle of the scale — so no bidder gains or loses by it.
+    ``history`` is the bidder's ``PastPerformance`` in the lot's categories
+    (``evaluation.selectors.ratings.past_performances``): its 1–5 rating becomes
+    (rating − 1) ÷ 4 × 10 on the panel's scale. Without a rating there, the
+    neutral middle of the scale.
     """
-    return panel_points(score=NEUTRAL_PAST_PERFORMANCE, weight=criterion.weight)
+    return panel_points(score=past_performance_on_scale(history), weight=criterion.weight)
+
+
+def past_performance_on_scale(history) -> Decimal:
+    """The bidder's rating on the 0–10 scale, or the neutral score without a history."""
+    if history is None or history.score is None:
+        return NEUTRAL_PAST_PERFORMANCE
+    return _points((Decimal(str(history.score)) - 1) / 4 * SCORE_MAX)
+
+
+def past_performance_basis(history) -> dict:
+    """What the points rest on, to keep with the result (JSON)."""
+    if history is None or history.score is None:
+        return {"neutral": True, "score": None, "count": 0, "categories": []}
+    return {
+        "neutral": False,
+        "score": history.score,
+        "on_scale": str(past_performance_on_scale(history)),
+        "count": history.count,
+        "categories": [
+            {
+                "code": rating.category.code,
+                "name_zh": rating.category.name_zh,
+                "name_en": rating.category.name_en,
+                "score": rating.score,
+                "low": rating.low,
+                "high": rating.high,
+                "count": rating.evidence_count,
+            }
+            for rating in history.ratings
+        ],
+    }
 
 
 @dataclass

@@ -35,7 +35,7 @@ ineligible services are then read in full.
 **Cost.** A fixed number of queries whatever the number of services: the
 category and its relatives, the person's area and its ancestors, the
 ranking, the services shown, and one per component that reads something for
-its explanation (categories offered, areas covered, contracts held), plus the sites nearby.
+its explanation (categories offered, areas covered, contracts held, ratings), plus the sites nearby.
 The database never scans every service: it starts from the matching index
 that ``providers.services`` keeps — ``ServiceCoverage`` (category, area) for
 the services covering the person's areas, ``ServicePoint`` (category,
@@ -48,9 +48,8 @@ near the person, not with the whole table (``bench/matching.py``).
 over the service (``ContractInForce``: an ``Exists`` on an active contract for
 the category and area, from ``contracts.selectors``) and whose ``explain()``
 writes the sentence, reading any related rows that ``load()`` attached to the
-services shown. Ratings (evaluation) replace the placeholder ``NoRatingYet``
-the same way. Nothing else
-changes: the score is the sum of whatever the tuple holds, and each reason
+services shown. ``Rating`` reads the evaluation app's provider ratings the
+same way. Nothing else changes: the score is the sum of whatever the tuple holds, and each reason
 shows the very points that were summed.
 """
 
@@ -88,6 +87,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from contracts.selectors import matching as contract_selectors
 from core.errors import ApplicationError
+from evaluation.selectors import ratings as rating_selectors
 from places.models import Area
 from providers import selectors as provider_selectors
 from providers.selectors import CAPACITY_STALE_AFTER, ServiceGender, ServiceHouseholdRegistration
@@ -487,17 +487,44 @@ def _updated(days: int) -> str:
     return ngettext("updated %(days)d day ago", "updated %(days)d days ago", days) % {"days": days}
 
 
-class NoRatingYet(Component):
-    """Placeholder until outcome evaluations rate providers: everyone counts as average."""
+class Rating(Component):
+    """Evidence of results: the provider's rating for the need's category (else overall).
+
+    ``weight × (rating − 1) / 4`` points on the 1–5 scale; a provider without any
+    evidence scores as the middle of the scale (half the points), neither helped
+    nor harmed by being new (``evaluation.selectors.ratings``).
+    """
 
     name = "rating"
     weight = 15.0
+    NEUTRAL = 3.0
 
     def points(self, context):
-        return Value(self.weight / 2)
+        score = rating_selectors.score_expression(
+            provider_ref="provider_id", category_ids=[context.category.pk], default=self.NEUTRAL
+        )
+        return ExpressionWrapper(
+            Value(self.weight) * (score - Value(1.0)) / Value(4.0), output_field=FloatField()
+        )
+
+    def load(self, services, context):
+        found = rating_selectors.best_ratings_of(
+            {service.provider_id for service in services}, context.category
+        )
+        for service in services:
+            service.rating = found.get(service.provider_id)
 
     def explain(self, match, context):
-        return _("No rating yet")
+        rating = getattr(match.service, "rating", None)
+        if rating is None:
+            return _("No rating yet: counts as average")
+        words = rating_selectors.in_words(rating)
+        if rating.is_for_category:
+            return _("%(rating)s for %(category)s") % {
+                "rating": words,
+                "category": context.category.name,
+            }
+        return _("%(rating)s (all services)") % {"rating": words}
 
 
 class ContractInForce(Component):
@@ -553,7 +580,7 @@ COMPONENTS: tuple[Component, ...] = (
     Coverage(),
     Distance(),
     Capacity(),
-    NoRatingYet(),
+    Rating(),
     ContractInForce(),
 )
 

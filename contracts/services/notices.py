@@ -34,6 +34,7 @@ from contracts.services.reports import add_months
 from core.audit import record_change
 from core.errors import ApplicationError
 from core.lifecycle import move
+from evaluation.services import ratings as rating_services
 
 ONLY_COMMISSIONER = gettext_lazy(
     "Only a commissioner of the lead agency can write a performance notice."
@@ -232,7 +233,7 @@ def publish_notice(
     now = now or timezone.now()
     notice = _locked_notice(notice, actor)
     _apply(notice, summary_zh=summary_zh, summary_en=summary_en, ratings=ratings, complete=True)
-    return move(
+    move(
         notice,
         PerformanceNotice.Status.PUBLISHED,
         lifecycle=NOTICE_LIFECYCLE,
@@ -241,3 +242,6 @@ def publish_notice(
         values={"published_by": actor, "published_at": now},
         details={"kind": notice.kind},
     )
+    # A published notice is evidence of the provider's performance: its ratings follow.
+    rating_services.schedule_rating_update(provider_id=notice.contract.provider_id)
+    return notice

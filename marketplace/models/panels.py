@@ -189,6 +189,10 @@ class BidResult(models.Model):
     past_performance_score = models.DecimalField(
         _("past performance"), max_digits=6, decimal_places=2, default=0
     )
+    # What the past-performance points rest on, as it stood when they were computed: the
+    # bidder's rating in the lot's categories (``evaluation.selectors.ratings``), so that the
+    # panel and the bidders read why, even after the ratings have moved on.
+    past_performance_basis = models.JSONField(_("past performance basis"), default=dict, blank=True)
     social_value_score = models.DecimalField(
         _("social value"), max_digits=6, decimal_places=2, default=0
     )

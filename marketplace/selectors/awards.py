@@ -95,7 +95,8 @@ def _assessment(bid: Bid, result: BidResult, criteria, agreed, *, is_winner) -> 
             points = scoring.price_points(price=bid.price, lowest=lowest, weight=criterion.weight)
             lines.append(CriterionLine(criterion, None, points))
         elif criterion.kind == Criterion.Kind.PAST_PERFORMANCE:
-            points = scoring.past_performance_score(bid.provider, criterion)
+            # The points the panel's results froze: ratings move on, a result does not.
+            points = result.past_performance_score if result is not None else ZERO
             lines.append(CriterionLine(criterion, None, points))
         else:
             score = agreed.get((bid.pk, criterion.pk))

@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.rules import is_agency_user
 from core.audit import record_change
 from core.errors import ApplicationError
+from evaluation.selectors import ratings as rating_selectors
 from marketplace import rules, scoring
 from marketplace.models.bids import Bid
 from marketplace.models.panels import (
@@ -423,6 +424,21 @@ def lock_moderation(*, panel: Panel, chair: User, now=None) -> Panel:
     return panel
 
 
+def _past_performances(tender: Tender, bids: list[Bid]) -> dict:
+    """Each bid's ``PastPerformance``: its provider's rating in the lot's categories (or the
+    tender's, for a lot that names none) — one query per lot."""
+    tender_categories = [c.pk for c in tender.categories.all()]
+    histories = {}
+    for lot_id in {bid.lot_id for bid in bids}:
+        on_lot = [bid for bid in bids if bid.lot_id == lot_id]
+        lot_categories = [c.pk for c in on_lot[0].lot.categories.all()] or tender_categories
+        found = rating_selectors.past_performances(
+            {bid.provider_id for bid in on_lot}, lot_categories
+        )
+        histories.update({bid.pk: found[bid.provider_id] for bid in on_lot})
+    return histories
+
+
 @transaction.atomic
 def compute_results(*, tender: Tender, now=None) -> list[BidResult]:
     """Points per kind of criterion, totals and ranks per lot, for every submitted bid.
@@ -446,6 +462,7 @@ def compute_results(*, tender: Tender, now=None) -> list[BidResult]:
     lowest: dict[int, Decimal] = {}
     for bid in bids:
         lowest[bid.lot_id] = min(lowest.get(bid.lot_id, bid.price), bid.price)
+    histories = _past_performances(tender, bids)
     parts_of: dict[int, dict[str, Decimal]] = {}
     for bid in bids:
         parts = dict.fromkeys(Criterion.Kind.values, ZERO)
@@ -455,7 +472,7 @@ def compute_results(*, tender: Tender, now=None) -> list[BidResult]:
                     price=bid.price, lowest=lowest[bid.lot_id], weight=criterion.weight
                 )
             elif criterion.kind == Criterion.Kind.PAST_PERFORMANCE:
-                points = scoring.past_performance_score(bid.provider, criterion)
+                points = scoring.past_performance_score(histories[bid.pk], criterion)
             else:
                 score = agreed.get((bid.pk, criterion.pk))
                 points = (
@@ -488,6 +505,7 @@ def compute_results(*, tender: Tender, now=None) -> list[BidResult]:
                     quality_score=parts[Criterion.Kind.QUALITY],
                     price_score=parts[Criterion.Kind.PRICE],
                     past_performance_score=parts[Criterion.Kind.PAST_PERFORMANCE],
+                    past_performance_basis=scoring.past_performance_basis(histories[standing.key]),
                     social_value_score=parts[Criterion.Kind.SOCIAL_VALUE],
                     total=standing.total,
                     rank=rank,

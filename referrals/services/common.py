@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from evaluation.services import ratings as rating_services
 from providers import services as provider_services
 from providers.services import capacity as provider_capacity
 from referrals import tasks
@@ -94,7 +95,14 @@ def leave_waiting_list(referral: Referral, position: int | None) -> None:
     ).update(waitlist_position=F("waitlist_position") - 1)
 
 
+# The provider's first answers to a referral are evidence of its responsiveness.
+ANSWER_EVENTS = frozenset({"accepted", "waitlisted", "declined", "expired"})
+
+
 def notify(referral: Referral, event: str) -> None:
-    """Mail the people concerned about ``event`` once the change is committed."""
+    """Mail the people concerned about ``event`` once the change is committed; an answer
+    of the provider also updates its ratings."""
     referral_id = referral.pk
     transaction.on_commit(lambda: tasks.send_referral_notification.delay(referral_id, event))
+    if event in ANSWER_EVENTS:
+        rating_services.schedule_rating_update(provider_id=referral.provider_id)

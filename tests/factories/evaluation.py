@@ -107,6 +107,7 @@ class SurveyResponseFactory(DjangoModelFactory):
 class StandardsFrameworkFactory(DjangoModelFactory):
     class Meta:
         model = StandardsFramework
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"framework-{n}")
     name_zh = factory.Sequence(lambda n: f"服务标准{n}")

@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 
 from core.errors import ApplicationError
+from evaluation.selectors.ratings import PastPerformance
 from marketplace import scoring, selectors, services
 from marketplace.models import BidResult, Criterion, ModeratedScore, Score, Tender
 from tests.factories.accounts import user_with_role
@@ -478,10 +479,19 @@ def test_disagreement_is_a_spread_above_the_threshold():
     assert scoring.is_disagreement([D("5"), D("8.01")])
 
 
-def test_past_performance_is_neutral_for_every_provider_until_ratings_exist():
+def test_past_performance_is_neutral_for_a_provider_without_a_rating_in_the_categories():
     weights = {kind: weight for kind, _zh, _en, weight in STANDARD_CRITERIA}
     criterion = Criterion(kind=Criterion.Kind.PAST_PERFORMANCE, weight=weights["past_performance"])
-    assert scoring.past_performance_score(object(), criterion) == D("5.00")
+    no_history = PastPerformance(score=None, count=0, ratings=())
+    assert scoring.past_performance_score(no_history, criterion) == D("5.00")
+    assert scoring.past_performance_basis(no_history)["neutral"] is True
+
+
+def test_past_performance_puts_the_rating_on_the_panels_scale():
+    criterion = Criterion(kind=Criterion.Kind.PAST_PERFORMANCE, weight=10)
+    assert scoring.past_performance_score(PastPerformance(5.0, 40, ()), criterion) == D("10.00")
+    assert scoring.past_performance_score(PastPerformance(1.0, 40, ()), criterion) == D("0.00")
+    assert scoring.past_performance_score(PastPerformance(4.2, 9, ()), criterion) == D("8.00")
 
 
 def test_ties_go_to_the_better_proposal_then_the_lower_price():

@@ -428,7 +428,7 @@ def test_every_match_explains_distance_capacity_rating_and_contract(xujiahui):
     ]
     assert reason(match, "distance").startswith("0.4 km from ")
     assert reason(match, "capacity") == "4 free places (updated today)"
-    assert reason(match, "rating") == "No rating yet"
+    assert reason(match, "rating") == "No rating yet: counts as average"
     assert reason(match, "contract") == "No contract in force for this need in the person's area"
     # The score is the sum of the points each reason shows.
     assert match.score == pytest.approx(sum(p for _name, _text, p in match.reasons), abs=0.2)
@@ -462,15 +462,15 @@ def test_matching_runs_a_fixed_number_of_queries(count, xujiahui, xuhui, django_
     beneficiary = person(xujiahui)
 
     # categories, areas, the ranking, the services shown, the areas they cover, the
-    # contracts their providers hold here and their sites nearby (for a category, the
-    # points say whether a service is a specialist)
-    with django_assert_num_queries(7):
+    # contracts their providers hold here, their providers' ratings and their sites
+    # nearby (for a category, the points say whether a service is a specialist)
+    with django_assert_num_queries(8):
         matches = matches_for(beneficiary=beneficiary, category=ELDERLY_CARE, limit=count)
 
     assert len(matches) == count
     # A whole group's explanation names the categories offered: one query more.
     cache.clear()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         matches = matches_for(beneficiary=beneficiary, category="social-services", limit=count)
 
     assert len(matches) == count
@@ -482,8 +482,9 @@ def test_categories_and_areas_are_read_once_for_a_while(xujiahui, xuhui, django_
     beneficiary = person(xujiahui)
     first = matches_for(beneficiary=beneficiary, category=ELDERLY_CARE)
 
-    # the ranking, the services shown, the contracts their providers hold, their sites
-    with django_assert_num_queries(5):
+    # the ranking, the services shown, the contracts their providers hold, their ratings,
+    # their sites
+    with django_assert_num_queries(6):
         again = matches_for(beneficiary=beneficiary, category=ELDERLY_CARE)
 
     assert [m.service.pk for m in again] == [m.service.pk for m in first]

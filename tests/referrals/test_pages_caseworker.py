@@ -546,7 +546,7 @@ def test_matches_are_ranked_with_their_reasons_and_offer_to_refer(
     assert text.index("Home care in Pudong") < text.index("Full service")
     assert "Covers Pudong New Area" in text
     assert "5 free places" in text
-    assert "No rating yet" in text
+    assert "No rating yet: counts as average" in text
     assert "No contract in force for this need in the person&#x27;s area" in text
     assert f'value="{service.uuid}"' in text
     assert f'value="{full.uuid}"' in text  # a waiting list is still a referral

@@ -176,6 +176,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "contracts.tasks.send_contract_reminders",
         "schedule": 6 * 60 * 60,
     },
+    # Ratings follow new evidence at once (a task per provider); once a day everything is
+    # rebuilt, so that evidence ageing into a new month and the platform means move too.
+    "evaluation-recompute-ratings": {
+        "task": "evaluation.tasks.recompute_all_ratings",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- auth -----------------------------------------------------------------

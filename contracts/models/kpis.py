@@ -27,11 +27,12 @@ COUNT_MEASURES = frozenset(
 
 
 class OutcomeKind(models.TextChoices):
-    """A kind of confirmed outcome, from the outcome recorded when a referral completes
-    (goal attainment from −2 to +2)."""
+    """A kind of confirmed outcome, from the goal-attainment T-score recorded when a referral
+    completes (``evaluation.gas``: 50 means every goal met as expected; 60 is, on average,
+    one step better than expected)."""
 
-    GOAL_ATTAINED = "goal_attained", _("Goal attained (goal attainment 0 or above)")
-    GOAL_EXCEEDED = "goal_exceeded", _("Goal exceeded (goal attainment +1 or +2)")
+    GOAL_ATTAINED = "goal_attained", _("Goals attained (T-score 50 or above)")
+    GOAL_EXCEEDED = "goal_exceeded", _("Goals exceeded (T-score 60 or above)")
 
 
 class KPI(models.Model):
@@ -136,3 +137,7 @@ class OutcomeTarget(models.Model):
     @property
     def description(self) -> str:
         return in_active_language(self.description_zh, self.description_en)
+
+
+# The lowest T-score each kind of outcome pays for.
+OUTCOME_MIN_T_SCORE = {OutcomeKind.GOAL_ATTAINED: 50, OutcomeKind.GOAL_EXCEEDED: 60}

@@ -53,7 +53,7 @@ class PlatformMeasures:
         }.get(measure)
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     zone = timezone.get_current_timezone()
     return (
         timezone.make_aware(datetime.combine(start, time.min), zone),
@@ -63,7 +63,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def platform_measures(contract, *, start: date, end: date) -> PlatformMeasures:
     """The contract's platform figures for ``start``–``end`` (inclusive), in a fixed few queries."""
-    since, until = _bounds(max(start, contract.start_date), min(end, contract.end_date))
+    since, until = period_bounds(max(start, contract.start_date), min(end, contract.end_date))
     scope = {
         "provider_id": contract.provider_id,
         "category_ids": [category.pk for category in contract.categories.all()],

@@ -9,9 +9,12 @@ What a milestone needs before it can be claimed (``claim_terms``):
 * output-based: the platform's own referral data for this provider, the
   contract's categories and areas, in the contract period, reaches the count —
   the evidence lists the counted referrals by reference (uuid) only;
-* outcome-based: confirmed outcomes priced by the rate card; outcomes come from
-  the evaluation issue, so until then such a milestone has "no outcome data yet"
-  and cannot be claimed.
+* outcome-based: the confirmed outcomes (``evaluation``: the caseworker
+  confirmed the provider's goal-attainment T-score, or a supervisor upheld it)
+  of this provider's referrals for the contract's categories and areas,
+  completed in the contract period, of the milestone's kind (T-score at least
+  ``OUTCOME_MIN_T_SCORE``), priced by the rate card and capped at the
+  milestone's amount; "no outcome data yet" while there is none.
 
 Paying more than a milestone, a milestone twice, or a contract no longer in force
 is refused; every write here runs under the contract's row lock, so two requests
@@ -31,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from contracts import rules
 from contracts.models.contracts import Contract
+from contracts.models.kpis import OUTCOME_MIN_T_SCORE
 from contracts.models.milestones import MILESTONE_LIFECYCLE, Milestone
 from contracts.models.payments import (
     CLAIM_LIFECYCLE,
@@ -39,12 +43,13 @@ from contracts.models.payments import (
     Payment,
     PaymentShare,
 )
-from contracts.selectors.measures import measures_for_contract_period
+from contracts.selectors.measures import MAX_REFERENCES, measures_for_contract_period, period_bounds
 from contracts.services.common import ZERO, lock_contract, required_reason
 from core.audit import record_change
 from core.errors import ApplicationError
 from core.formatting import yuan
 from core.lifecycle import move
+from evaluation.selectors import evidence as outcome_selectors
 from marketplace.services.budgets import spend_funds
 
 ONLY_PROVIDER_ADMIN = gettext_lazy("Only an administrator of the provider can claim a payment.")
@@ -72,7 +77,8 @@ NOT_YET_MET = gettext_lazy(
     "is reached."
 )
 NO_OUTCOME_DATA = gettext_lazy(
-    "No outcome data yet: outcome payments are claimed once confirmed outcomes are recorded."
+    "No outcome data yet: no confirmed outcome of this kind in the contract's categories and "
+    "areas so far. Outcome payments are claimed once caseworkers confirm outcomes."
 )
 MORE_THAN_MILESTONE = gettext_lazy(
     "The claim (%(amount)s) is more than the milestone pays (%(cap)s)."
@@ -139,8 +145,38 @@ def claim_terms(milestone: Milestone, *, measures=None, today=None) -> ClaimTerm
             count=count,
             target=target,
         )
-    # Outcome-based: confirmed outcomes arrive with the evaluation issue.
-    return ClaimTerms(False, str(NO_OUTCOME_DATA), ZERO)
+    return _outcome_terms(milestone, today)
+
+
+def _outcome_terms(milestone: Milestone, today) -> ClaimTerms:
+    """An outcome-based milestone: confirmed outcomes × the rate card, up to the cap."""
+    contract = milestone.contract
+    since, until = period_bounds(contract.start_date, min(today, contract.end_date))
+    outcomes = outcome_selectors.confirmed_outcomes_for(
+        provider_id=contract.provider_id,
+        category_ids=[category.pk for category in contract.categories.all()],
+        areas=list(contract.areas.select_related("parent__parent")),
+        since=since,
+        until=until,
+        min_t_score=OUTCOME_MIN_T_SCORE[milestone.outcome_kind],
+    )
+    if not outcomes:
+        return ClaimTerms(False, str(NO_OUTCOME_DATA), ZERO, count=0)
+    amount = min(milestone.outcome_price * len(outcomes), milestone.amount)
+    return ClaimTerms(
+        True,
+        amount=amount,
+        evidence={
+            "kind": "outcome",
+            "outcome_kind": milestone.outcome_kind,
+            "count": len(outcomes),
+            "price": str(milestone.outcome_price),
+            "cap": str(milestone.amount),
+            "period": [contract.start_date.isoformat(), min(today, contract.end_date).isoformat()],
+            "outcomes": outcomes[:MAX_REFERENCES],
+        },
+        count=len(outcomes),
+    )
 
 
 def _require_in_force(contract: Contract) -> None:

@@ -28,7 +28,7 @@ from evaluation import gas, rating_method
 from evaluation.models.assessments import Assessment
 from evaluation.models.outcomes import Outcome
 from evaluation.models.surveys import QUESTIONS, SurveyResponse
-from referrals.selectors import responsiveness
+from referrals.selectors import activity, responsiveness
 
 
 def _scoped(queryset: QuerySet, field: str, provider_id: int | None) -> QuerySet:
@@ -130,3 +130,26 @@ SOURCES: tuple[Source, ...] = (
     Source("notices", notices),
     Source("responsiveness", answers, flags=("ev_accepted", "ev_declined", "ev_late")),
 )
+
+
+def confirmed_outcomes_for(
+    *, provider_id: int, category_ids, areas, since, until, min_t_score
+) -> list[str]:
+    """Uuids of the confirmed, completed outcomes of a provider's referrals for these
+    categories from these areas, completed (recorded) in the period with a T-score of at
+    least ``min_t_score``: what an outcome-based contract milestone pays for (one query)."""
+    return [
+        str(uuid)
+        for uuid in Outcome.objects.filter(
+            activity.area_scope(areas),
+            provider_id=provider_id,
+            category_id__in=list(category_ids),
+            status=Outcome.Status.CONFIRMED,
+            result=Outcome.Result.COMPLETED,
+            t_score__gte=min_t_score,
+            recorded_at__gte=since,
+            recorded_at__lte=until,
+        )
+        .order_by("recorded_at", "pk")
+        .values_list("uuid", flat=True)
+    ]

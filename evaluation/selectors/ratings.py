@@ -17,6 +17,24 @@ from django.utils.translation import ngettext
 
 from evaluation import rating_method as method
 from evaluation.models.ratings import ProviderRating, RatingHistory
+from providers import selectors as provider_selectors
+
+
+def public_ratings() -> QuerySet[ProviderRating]:
+    """Ratings of the providers the public directory shows (verified), for the API."""
+    return (
+        ProviderRating.objects.filter(provider__in=provider_selectors.public_providers())
+        .select_related("provider__organization", "category")
+        .order_by("provider__organization__name_zh", "provider_id", "category__code")
+    )
+
+
+def public_history() -> QuerySet[RatingHistory]:
+    return (
+        RatingHistory.objects.filter(provider__in=provider_selectors.public_providers())
+        .select_related("provider", "category")
+        .order_by("provider_id", "category__code", "month")
+    )
 
 
 def rating_of(provider, category=None) -> ProviderRating | None:

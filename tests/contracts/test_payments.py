@@ -18,6 +18,7 @@ from contracts.models import Claim, Contract, Milestone, Payment, PaymentShare
 from contracts.services import payments
 from core.errors import ApplicationError
 from core.models import AuditEvent
+from evaluation.models import Outcome as EvaluatedOutcome
 from marketplace.models import Commitment
 from marketplace.selectors import budget_ledger
 from referrals.models.lifecycle import Referral, ReferralEvent
@@ -28,6 +29,7 @@ from tests.factories.contracts import (
     milestone_input,
     standing_award,
 )
+from tests.factories.evaluation import OutcomeFactory
 from tests.factories.marketplace import bidder_of, commissioner_of, finance_of
 from tests.factories.providers import ProviderFactory, ServiceFactory
 from tests.factories.referrals import ReferralFactory
@@ -251,19 +253,66 @@ def test_an_output_milestone_is_claimed_once_counted_with_the_referrals_as_evide
     assert counted.beneficiary.name not in text
 
 
-def test_an_outcome_milestone_has_no_outcome_data_yet_and_cannot_be_claimed():
-    contract = active_contract(
+def _outcome_contract(*, amount="80000.00", price="800.00", kind="goal_attained"):
+    return active_contract(
         milestones=[
             {
                 "kind": "outcome",
                 "title_zh": "服务对象目标达成",
                 "title_en": "Goals attained",
-                "amount": Decimal("80000.00"),
-                "outcome_kind": "goal_attained",
-                "outcome_price": Decimal("800.00"),
+                "amount": Decimal(amount),
+                "outcome_kind": kind,
+                "outcome_price": Decimal(price),
             }
         ]
     )
+
+
+def _outcome(contract, at, *, t_score, status=EvaluatedOutcome.Status.CONFIRMED, provider=None):
+    referral = _accepted_referral(contract, at, provider=provider)
+    return OutcomeFactory(
+        referral=referral,
+        t_score=Decimal(t_score),
+        status=status,
+        recorded_at=at,
+        confirmed_at=at,
+    )
+
+
+def test_an_outcome_milestone_pays_confirmed_outcomes_by_the_rate_card_up_to_its_cap():
+    contract = _outcome_contract(amount="2000.00", price="800.00")
+    day = _at(contract.start_date + timedelta(days=2))
+    paid_for = [_outcome(contract, day, t_score=55), _outcome(contract, day, t_score=50)]
+    # Neither a T-score under 50, nor a disputed outcome, nor another provider's counts.
+    _outcome(contract, day, t_score=45)
+    _outcome(contract, day, t_score=70, status=EvaluatedOutcome.Status.DISPUTED)
+    _outcome(contract, day, t_score=70, provider=ProviderFactory())
+    milestone = contract.milestones.get()
+
+    with _in_force(contract):
+        terms = payments.claim_terms(milestone)
+        assert terms.claimable and terms.count == 2
+        assert terms.amount == Decimal("1600.00")  # 2 × 800
+        assert terms.evidence["outcomes"] == [str(outcome.uuid) for outcome in paid_for]
+        _outcome(contract, day, t_score=65)
+        # Three would be 2,400: the cap holds.
+        claim = payments.claim_milestone(milestone=milestone, actor=_admin(contract))
+    assert claim.amount == Decimal("2000.00")
+    assert claim.evidence["count"] == 3 and claim.evidence["kind"] == "outcome"
+
+
+def test_an_outcome_milestone_for_exceeded_goals_counts_t_scores_of_60_and_above():
+    contract = _outcome_contract(kind="goal_exceeded")
+    day = _at(contract.start_date + timedelta(days=2))
+    _outcome(contract, day, t_score=59)
+    exceeded = _outcome(contract, day, t_score=60)
+    with _in_force(contract):
+        terms = payments.claim_terms(contract.milestones.get())
+    assert terms.evidence["outcomes"] == [str(exceeded.uuid)]
+
+
+def test_an_outcome_milestone_without_confirmed_outcomes_cannot_be_claimed():
+    contract = _outcome_contract()
     milestone = contract.milestones.get()
     terms = payments.claim_terms(milestone)
     assert not terms.claimable and "No outcome data yet" in terms.reason

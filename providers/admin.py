@@ -3,9 +3,12 @@
 Platform administrators look things up here; changes go through
 ``providers.services`` like everywhere else. A provider's status moves only
 through the admin actions below, which call the same service functions as
-the verification pages (audited, e-mailed). Services and sites are edited by
-the provider itself, so here they are read-only. Document files are never
-linked from the admin: they are read through the permission-checked view.
+the verification pages (audited, e-mailed). The evaluation grade is read-only
+here: it is declared by the provider with its certificate and verified on the
+verification page, or awarded by an assessment (``providers.services.grades``).
+Services and sites are edited by the provider itself, so here they are
+read-only. Document files are never linked from the admin: they are read
+through the permission-checked view.
 """
 
 from django import forms
@@ -61,8 +64,21 @@ class ProviderDocumentInline(admin.TabularInline):
 
 @admin.register(Provider)
 class ProviderAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "status", "legal_form", "grade", "verified_at"]
-    list_filter = ["status", "legal_form", "grade"]
+    list_display = ["__str__", "status", "legal_form", "grade", "grade_status", "verified_at"]
+    list_filter = ["status", "legal_form", "grade_status", "grade_source", "grade"]
+    # Never editable here, even if the admin one day allows changes: a grade counts
+    # only through providers.services.grades.
+    readonly_fields = [
+        "grade",
+        "grade_date",
+        "grade_status",
+        "grade_source",
+        "grade_reference",
+        "grade_document",
+        "grade_verified_by",
+        "grade_verified_at",
+        "grade_note",
+    ]
     search_fields = [
         "organization__name_zh",
         "organization__name_en",

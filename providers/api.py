@@ -98,7 +98,11 @@ class ProviderSerializer(serializers.ModelSerializer):
             "credit_code",
             "legal_form",
             "nature",
+            # The grade with its standing: only a "verified" grade counts anywhere;
+            # a "declared" one is the provider's claim, its certificate not yet checked.
             "grade",
+            "grade_status",
+            "grade_source",
             "certified_social_workers",
             "staff_count",
             "description_zh",

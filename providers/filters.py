@@ -10,9 +10,10 @@ is chosen.
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.selectors import ratings as rating_selectors
 from places import codes
 from places import selectors as place_selectors
 from places.models import Area
@@ -54,6 +55,15 @@ class CheckedFilter(django_filters.Filter):
         return qs.filter(self.condition) if value else qs
 
 
+MINIMUM_RATINGS = [
+    ("3", _("3 or more")),
+    ("3.5", _("3.5 or more")),
+    ("4", _("4 or more")),
+    ("4.5", _("4.5 or more")),
+]
+SORT_ORDERS = [("rating", _("Best rated first"))]
+
+
 class ServiceDirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_text",
@@ -88,11 +98,23 @@ class ServiceDirectoryFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     grade = django_filters.ChoiceFilter(
-        field_name="provider__grade",
-        lookup_expr="gte",
+        method="filter_grade",
         choices=MINIMUM_GRADES,
         label=_("Provider's evaluation grade"),
         empty_label=_("Any grade"),
+    )
+    rating = django_filters.ChoiceFilter(
+        method="filter_rating",
+        choices=MINIMUM_RATINGS,
+        label=_("Provider's rating"),
+        empty_label=_("Any rating, or none yet"),
+        help_text=_("Ratings come from evidence: outcomes, surveys, assessments and more."),
+    )
+    sort = django_filters.ChoiceFilter(
+        method="sort_by",
+        choices=SORT_ORDERS,
+        label=_("Order"),
+        empty_label=_("By name"),
     )
     accepting_referrals = CheckedFilter(
         condition=Q(accepting_referrals=True), label=_("Only services accepting referrals")
@@ -111,6 +133,8 @@ class ServiceDirectoryFilter(django_filters.FilterSet):
             "fee",
             "delivery",
             "grade",
+            "rating",
+            "sort",
             "accepting_referrals",
             "has_capacity",
         ]
@@ -196,6 +220,29 @@ class ServiceDirectoryFilter(django_filters.FilterSet):
         has_site_there = ServiceAtSite.objects.filter(site__district=district).values("service_id")
         # Uncorrelated subqueries: the database computes each set once.
         return queryset.filter(Q(pk__in=covers) | Q(pk__in=has_site_there))
+
+    def filter_rating(self, queryset, name, value):
+        """Services of providers rated at least ``value`` overall (no rating: left out)."""
+        return rating_selectors.providers_by_rating(queryset, provider_field="provider_id").filter(
+            rating_score__gte=float(value)
+        )
+
+    def sort_by(self, queryset, name, value):
+        """Best-rated providers first; providers without a rating after them, by name."""
+        if value != "rating":
+            return queryset
+        if "rating_score" not in queryset.query.annotations:
+            queryset = rating_selectors.providers_by_rating(queryset, provider_field="provider_id")
+        then = queryset.query.order_by or ("pk",)
+        return queryset.order_by(F("rating_score").desc(nulls_last=True), *then)
+
+    def filter_grade(self, queryset, name, value):
+        # Only a verified grade counts: a declared one is the provider's claim until a
+        # platform administrator has checked its certificate (issue #13).
+        return queryset.filter(
+            provider__grade__gte=int(value),
+            provider__grade_status=Provider.GradeStatus.VERIFIED,
+        )
 
     def filter_delivery(self, queryset, name, value):
         modes = Q()

@@ -4,6 +4,12 @@ A ``Provider`` is the service-delivery profile of an ``accounts.Organization``
 of kind provider: the organization holds the legal name and the unified social
 credit code, the provider holds what the directory and commissioning need.
 Status moves only through ``providers.services``, along ``PROVIDER_LIFECYCLE``.
+
+The evaluation grade (社会组织评估等级, 1A–5A) is evidence, not a claim: the
+provider may only declare one with its certificate; it counts (tenders, the
+directory's grade filter) once a platform administrator has verified the
+certificate, or when an accepted third-party assessment awards it. Its
+standing moves along ``GRADE_LIFECYCLE``, through ``providers.services.grades``.
 """
 
 import uuid
@@ -13,6 +19,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import in_active_language
@@ -67,6 +74,17 @@ class Provider(models.Model):
         A4 = 4, _("4A")
         A5 = 5, _("5A")
 
+    class GradeStatus(models.TextChoices):
+        """How far the grade is evidenced: only a verified grade counts anywhere."""
+
+        NONE = "none", _("Not graded")
+        DECLARED = "declared", _("Declared, not verified")
+        VERIFIED = "verified", _("Verified")
+
+    class GradeSource(models.TextChoices):
+        CERTIFICATE = "certificate", _("Evaluation grade certificate")
+        ASSESSMENT = "assessment", _("Third-party assessment")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.OneToOneField(
         "accounts.Organization",
@@ -88,6 +106,38 @@ class Provider(models.Model):
         _("evaluation grade"), choices=Grade.choices, default=Grade.NONE, db_index=True
     )
     grade_date = models.DateField(_("grade awarded on"), null=True, blank=True)
+    grade_status = models.CharField(
+        _("grade standing"),
+        max_length=10,
+        choices=GradeStatus.choices,
+        default=GradeStatus.NONE,
+        db_index=True,
+    )
+    grade_source = models.CharField(
+        _("grade evidenced by"), max_length=12, choices=GradeSource.choices, blank=True
+    )
+    grade_reference = models.CharField(
+        _("certificate number or assessment reference"), max_length=100, blank=True
+    )
+    grade_document = models.ForeignKey(
+        "ProviderDocument",
+        verbose_name=_("grade certificate"),
+        null=True,
+        blank=True,
+        # The file may go; the decision taken on it stays in the audit log.
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    grade_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("grade verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    grade_verified_at = models.DateTimeField(_("grade verified at"), null=True, blank=True)
+    grade_note = models.TextField(_("note on the last grade decision"), blank=True)
     certified_social_workers = models.PositiveIntegerField(_("certified social workers"), default=0)
     staff_count = models.PositiveIntegerField(_("staff"), default=0)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
@@ -112,6 +162,18 @@ class Provider(models.Model):
                 condition=models.Q(grade=0) | models.Q(grade_date__isnull=False),
                 name="provider_grade_has_date",
             ),
+            # A grade is declared or verified; "not graded" carries no number.
+            models.CheckConstraint(
+                condition=models.Q(grade=0, grade_status="none")
+                | models.Q(grade__gt=0, grade_status__in=["declared", "verified"]),
+                name="provider_grade_standing_matches_grade",
+            ),
+            # A verified grade says what evidenced it.
+            models.CheckConstraint(
+                condition=~models.Q(grade_status="verified")
+                | models.Q(grade_source__in=["certificate", "assessment"]),
+                name="provider_verified_grade_has_source",
+            ),
         ]
 
     def __str__(self):
@@ -128,6 +190,28 @@ class Provider(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+    @property
+    def verified_grade(self) -> int:
+        """The grade that counts (tender eligibility, the directory filter): a verified
+        one, otherwise none — a declared grade is a claim until its certificate is checked."""
+        return self.grade if self.grade_status == self.GradeStatus.VERIFIED else self.Grade.NONE
+
+    @property
+    def grade_in_words(self) -> str:
+        """The grade with its standing, never the number alone: “5A (declared, not
+        verified)”, “5A — verified (certificate)”, “5A — verified (assessment ASM-…)”."""
+        if self.grade_status == self.GradeStatus.NONE or not self.grade:
+            return gettext("Not graded")
+        grade = self.get_grade_display()
+        if self.grade_status == self.GradeStatus.DECLARED:
+            return pgettext("evaluation grade", "%(grade)s (declared, not verified)") % {
+                "grade": grade
+            }
+        if self.grade_source == self.GradeSource.ASSESSMENT:
+            words = pgettext("evaluation grade", "%(grade)s — verified (assessment %(reference)s)")
+            return words % {"grade": grade, "reference": self.grade_reference}
+        return pgettext("evaluation grade", "%(grade)s — verified (certificate)") % {"grade": grade}
 
 
 # Allowed status changes (SPEC §5): draft → submitted → verified | rejected,
@@ -153,6 +237,32 @@ PROVIDER_LIFECYCLE = Lifecycle(
 )
 
 
+# How a grade's standing changes (issue #13: grades are evidence, not claims). The
+# provider declares (again, after a refusal or with a newer certificate: a new
+# declaration replaces the grade held until it is verified); a platform
+# administrator verifies the certificate or refuses it (the grade is cleared); an
+# accepted third-party assessment awards a verified grade whatever stood before.
+GRADE_TRANSITIONS: dict[str, set[str]] = {
+    Provider.GradeStatus.NONE: {Provider.GradeStatus.DECLARED, Provider.GradeStatus.VERIFIED},
+    Provider.GradeStatus.DECLARED: {
+        Provider.GradeStatus.DECLARED,
+        Provider.GradeStatus.VERIFIED,
+        Provider.GradeStatus.NONE,
+    },
+    Provider.GradeStatus.VERIFIED: {Provider.GradeStatus.DECLARED, Provider.GradeStatus.VERIFIED},
+}
+
+GRADE_LIFECYCLE = Lifecycle(
+    name="provider_grade",
+    states=Provider.GradeStatus,
+    transitions=GRADE_TRANSITIONS,
+    refusal=_("An evaluation grade that is “%(current)s” cannot become “%(target)s”."),
+    organization=lambda provider: provider.organization_id,
+    label=lambda provider: provider.organization.name_zh,
+    status_field="grade_status",
+)
+
+
 def document_upload_path(instance, filename):
     # The stored name never contains the uploader's file name: it may hold
     # personal data, and it must not be guessable.
@@ -167,6 +277,10 @@ class ProviderDocument(models.Model):
         REGISTRATION_CERTIFICATE = "registration_certificate", _("Registration certificate")
         ANNUAL_REPORT = "annual_report", _("Annual report")
         QUALIFICATION = "qualification", _("Qualification")
+        GRADE_CERTIFICATE = (
+            "grade_certificate",
+            _("Evaluation grade certificate (社会组织评估等级证书)"),
+        )
         OTHER = "other", _("Other")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

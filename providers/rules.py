@@ -1,5 +1,5 @@
-"""Permission predicates for providers: who may edit a provider, verify it, list its
-services and read its documents.
+"""Permission predicates for providers: who may edit a provider, verify it, verify its
+evaluation grade, list its services and read its documents.
 
 Services ask these questions before every write (``providers.services``), pages
 and the API ask them to decide what to offer. They never look at
@@ -41,6 +41,12 @@ def supervisors_may_verify(user):
 # Platform administrators verify; agency supervisors too where configured.
 can_verify_providers = is_platform_admin | (is_supervisor & supervisors_may_verify)
 
+# An evaluation grade counts for tenders and the directory once its certificate is
+# checked: by a platform administrator only (not the agency supervisors who may
+# verify registrations: grades decide who may bid), and never by someone who works
+# for the provider, who would be vouching for their own organization.
+can_verify_grade = is_platform_admin & ~is_provider_member
+
 # The profile, its submission for verification and its documents speak for the
 # organization: its administrators only.
 can_edit_provider = is_provider_administrator
@@ -50,6 +56,7 @@ can_manage_services = is_provider_member
 can_view_documents = is_provider_member | can_verify_providers
 
 rules.add_perm("providers.verify_provider", can_verify_providers)
+rules.add_perm("providers.verify_grade", can_verify_grade)
 rules.add_perm("providers.edit_provider", can_edit_provider)
 rules.add_perm("providers.manage_services", can_manage_services)
 rules.add_perm("providers.update_capacity", can_manage_services)

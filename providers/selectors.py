@@ -346,12 +346,14 @@ def service_offers(service: Service, category_ids) -> bool:
 
 
 # --- what the marketplace reads of providers -------------------------------------------
-# A tender names the grade a bidder needs, a bid is refused for a provider's status,
+# A tender names the grade a bidder needs (only a verified grade counts:
+# ``Provider.verified_grade``), a bid is refused for a provider's status,
 # and a new tender alerts the providers whose listed services match it. The
 # marketplace reads them here, so that it names none of this app's models.
 
 ProviderStatus = Provider.Status
 ProviderGrade = Provider.Grade
+ProviderGradeStatus = Provider.GradeStatus
 
 
 def providers_of_services(services: QuerySet[Service]) -> QuerySet[Provider]:

@@ -8,6 +8,7 @@ from providers.views import (
     capacity,
     directory,
     documents,
+    grades,
     listings,
     registration,
     sites,
@@ -25,6 +26,7 @@ urlpatterns = [
     path("app/provider/", registration.my_profile, name="my_profile"),
     path("app/provider/edit/", registration.edit_profile, name="edit_profile"),
     path("app/provider/submit/", registration.submit, name="submit"),
+    path("app/provider/grade/", grades.declare_grade, name="declare_grade"),
     path("app/provider/documents/", documents.documents, name="documents"),
     path(
         "app/provider/documents/<uuid:uuid>/",
@@ -55,6 +57,11 @@ urlpatterns = [
     # verification (platform administrators; agency supervisors where configured)
     path("app/verification/", verification.queue, name="verification_queue"),
     path("app/verification/<uuid:uuid>/", verification.detail, name="verification_detail"),
+    path(
+        "app/verification/<uuid:uuid>/grade/decision/",
+        verification.decide_grade,
+        name="decide_grade",
+    ),
     path(
         "app/verification/<uuid:uuid>/<str:action>/",
         verification.change_status,

@@ -16,6 +16,7 @@ may award an evaluation grade (1A–5A).
 """
 
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.i18n import in_active_language
 from core.lifecycle import Lifecycle
+from core.storage import private_storage
 from evaluation.models.common import person_field
 
 
@@ -41,6 +43,33 @@ class Score(models.IntegerChoices):
     REQUIRES_IMPROVEMENT = 2, pgettext_lazy("assessment score", "2 Requires improvement")
     GOOD = 3, pgettext_lazy("assessment score", "3 Good")
     OUTSTANDING = 4, pgettext_lazy("assessment score", "4 Outstanding")
+
+
+# The levels in words alone, for a score shown beside its number ("3.35, good").
+LEVEL_WORDS = {
+    Score.INADEQUATE: pgettext_lazy("assessment level", "Inadequate"),
+    Score.REQUIRES_IMPROVEMENT: pgettext_lazy("assessment level", "Requires improvement"),
+    Score.GOOD: pgettext_lazy("assessment level", "Good"),
+    Score.OUTSTANDING: pgettext_lazy("assessment level", "Outstanding"),
+}
+
+
+def score_in_words(value) -> str:
+    """A score of 1–4 (an overall score has decimals) as the nearest level, in words."""
+    if value is None:
+        return ""
+    level = min(max(int(Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)), 1), 4)
+    return str(LEVEL_WORDS[level])
+
+
+def report_upload_path(assessment, filename: str) -> str:
+    # The reference, never a name somebody typed.
+    return f"assessments/{assessment.uuid}/{assessment.reference}-{uuid.uuid4().hex[:8]}.pdf"
+
+
+def evidence_upload_path(attachment, filename: str) -> str:
+    # Never the uploaded name in the path: it may carry a person's name.
+    return f"assessments/{attachment.assessment.uuid}/evidence/{uuid.uuid4().hex}"
 
 
 class StandardsFramework(models.Model):
@@ -211,7 +240,14 @@ class Assessment(models.Model):
     accepted_by = person_field(_("accepted by"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, db_index=True)
     awarded_grade = models.PositiveSmallIntegerField(_("grade awarded"), null=True, blank=True)
-    report = models.FileField(_("report (PDF)"), upload_to="assessments/", blank=True)
+    # Private until served by the public report view, which checks acceptance.
+    report = models.FileField(
+        _("report (PDF)"),
+        storage=private_storage,
+        upload_to=report_upload_path,
+        max_length=255,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("assessment")
@@ -241,6 +277,10 @@ class Assessment(models.Model):
     @property
     def summary(self) -> str:
         return in_active_language(self.summary_zh, self.summary_en)
+
+    @property
+    def overall_in_words(self) -> str:
+        return score_in_words(self.overall_score)
 
 
 ASSESSMENT_TRANSITIONS: dict[str, set[str]] = {
@@ -310,7 +350,10 @@ class AssessmentAttachment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    file = models.FileField(_("file"), upload_to="assessments/evidence/")
+    # Evidence may show people's records: never public, served by a checked view only.
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=evidence_upload_path, max_length=255
+    )
     name = models.CharField(_("name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100, blank=True)
     uploaded_by = person_field(_("uploaded by"))

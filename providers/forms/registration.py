@@ -147,7 +147,10 @@ def _model_formfield(model_field, **kwargs):
 
 
 class ProviderProfileForm(forms.Form):
-    """The profile a provider keeps up to date (names, legal details, description, contact)."""
+    """The profile a provider keeps up to date (names, legal details, description, contact).
+
+    Not the evaluation grade: that is declared with its certificate
+    (``providers.forms.grades``) and counts once verified."""
 
     name_zh = forms.CharField(label=_("Organization name (Chinese)"), max_length=200)
     name_en = forms.CharField(
@@ -162,7 +165,7 @@ class ProviderProfileForm(forms.Form):
             forms.fields_for_model(
                 Provider,
                 fields=PROFILE_FIELDS,
-                widgets={"registration_date": DATE_INPUT, "grade_date": DATE_INPUT},
+                widgets={"registration_date": DATE_INPUT},
                 formfield_callback=_model_formfield,
             )
         )

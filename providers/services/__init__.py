@@ -10,6 +10,8 @@ rolled back.
 =================  =====================================================
 ``registration``   sign-up, the profile, what is missing before submission
 ``verification``   submitted, verified, rejected, suspended, reinstated, debarred
+``grades``         the evaluation grade: declared with its certificate, verified or
+                   refused by a platform administrator, or awarded by an assessment
 ``documents``      certificates and reports, and their expiry reminders
 ``sites``          where services are delivered (geocoded)
 ``listings``       services as the directory shows them, and their freshness
@@ -37,6 +39,11 @@ from providers.services.documents import (
     documents_needing_expiry_reminder,
     mark_document_reminded,
     upload_document,
+)
+from providers.services.grades import (
+    declare_grade,
+    record_assessed_grade,
+    verify_declared_grade,
 )
 from providers.services.imports import (
     IMPORT_CREATED,
@@ -92,6 +99,7 @@ __all__ = [
     "confirm_service",
     "credit_code_note",
     "debar_provider",
+    "declare_grade",
     "delete_document",
     "documents_needing_expiry_reminder",
     "import_provider",
@@ -105,6 +113,7 @@ __all__ = [
     "refresh_all_service_points",
     "refresh_service_points",
     "register_provider",
+    "record_assessed_grade",
     "reinstate_provider",
     "reject_provider",
     "release_place",
@@ -118,5 +127,6 @@ __all__ = [
     "update_capacity",
     "update_provider_profile",
     "upload_document",
+    "verify_declared_grade",
     "verify_provider",
 ]

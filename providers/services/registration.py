@@ -4,7 +4,9 @@ supply before verifiers can look at it.
 
 Signing up is open to anyone: the person is not yet a user of the platform.
 Changing the profile is for the provider's administrators
-(``providers.rules.can_edit_provider``).
+(``providers.rules.can_edit_provider``). The evaluation grade is not part of
+the profile: a provider declares it with its certificate and it counts once
+verified (``providers.services.grades``).
 """
 
 from django.contrib.auth.password_validation import validate_password
@@ -37,8 +39,6 @@ PROFILE_FIELDS = (
     "nature",
     "registration_authority",
     "registration_date",
-    "grade",
-    "grade_date",
     "certified_social_workers",
     "staff_count",
     "description_zh",
@@ -147,8 +147,6 @@ def update_provider_profile(
         if getattr(provider, field) != value:
             setattr(provider, field, value)
             changed.append(field)
-    if provider.grade == Provider.Grade.NONE:
-        provider.grade_date = None
     full_clean(provider)
     full_clean(organization, exclude=["credit_code"])
     organization.save()

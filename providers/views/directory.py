@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import public
+from evaluation.selectors import ratings as rating_selectors
 from providers import selectors
 from providers.filters import ServiceDirectoryFilter
 
@@ -25,6 +26,10 @@ def directory(request):
         request.GET or None, queryset=selectors.directory_services()
     )
     page = Paginator(service_filter.qs, SERVICES_PER_PAGE).get_page(request.GET.get("page"))
+    # Each provider's rating and responsiveness, for the services shown (one query).
+    ratings = rating_selectors.ratings_of_providers({s.provider_id for s in page.object_list})
+    for service in page.object_list:
+        service.provider_rating = ratings.get(service.provider_id)
     return render(
         request,
         "providers/directory/directory.html",

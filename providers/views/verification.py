@@ -4,12 +4,17 @@
 Each decision offered is one ``PROVIDER_LIFECYCLE`` allows from the provider's
 current status, to a person ``providers.rules.can_verify_providers`` lets
 decide; the services check both again, audit and e-mail the provider.
+
+The same page shows the provider's evaluation grade with its certificate, and
+lets a platform administrator (``providers.rules.can_verify_grade``) verify or
+refuse a declared grade, while verifying the provider or on its own.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,10 +27,11 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError, InvalidTransition
 from core.forms import attach_errors
 from providers import selectors
+from providers.forms.grades import GradeDecisionForm
 from providers.forms.verification import StatusChangeForm
 from providers.models import PROVIDER_LIFECYCLE, Provider
-from providers.rules import can_verify_providers
-from providers.services import registration, verification
+from providers.rules import can_verify_grade, can_verify_providers
+from providers.services import grades, registration, verification
 from providers.views.access import verifier_required
 
 QUEUE_PAGE_SIZE = 50
@@ -141,10 +147,12 @@ def queue(request):
 
 def _history_in_words(events) -> list:
     """Audit events with their status change in words (the log stores the codes)."""
-    labels = dict(Provider.Status.choices)
+    status_labels = dict(Provider.Status.choices)
+    grade_labels = dict(Provider.GradeStatus.choices)
     events = list(events)
     for event in events:
         details = event.details or {}
+        labels = grade_labels if event.action.startswith("provider.grade_") else status_labels
         event.change = (
             (labels.get(details["from"], details["from"]), labels.get(details["to"], details["to"]))
             if "from" in details and "to" in details
@@ -153,8 +161,14 @@ def _history_in_words(events) -> list:
     return events
 
 
-def _detail_context(request, provider: Provider, forms: dict | None = None) -> dict:
+def _detail_context(
+    request, provider: Provider, forms: dict | None = None, grade_form=None
+) -> dict:
     forms = forms or {}
+    may_decide_grade = (
+        provider.grade_status == Provider.GradeStatus.DECLARED
+        and can_verify_grade.test(request.user, provider)
+    )
     return {
         "breadcrumbs": [
             (_("Verify providers"), reverse("providers:verification_queue")),
@@ -170,11 +184,16 @@ def _detail_context(request, provider: Provider, forms: dict | None = None) -> d
             (decision, forms.get(decision.name) or StatusChangeForm(prefix=decision.name))
             for decision in decisions_for(request.user, provider)
         ],
+        "may_decide_grade": may_decide_grade,
+        "grade_form": (grade_form or GradeDecisionForm()) if may_decide_grade else None,
     }
 
 
 def _provider_for_verifiers(uuid) -> Provider:
-    return get_object_or_404(selectors.providers_for_verifiers(), uuid=uuid)
+    return get_object_or_404(
+        selectors.providers_for_verifiers().select_related("grade_document", "grade_verified_by"),
+        uuid=uuid,
+    )
 
 
 @verifier_required
@@ -222,4 +241,42 @@ def change_status(request, uuid, action):
         request,
         "providers/verification/detail.html",
         _detail_context(request, provider, {action: form}),
+    )
+
+
+@verifier_required
+@require_POST
+def decide_grade(request, uuid):
+    """Verify or refuse the declared grade, having read its certificate."""
+    provider = _provider_for_verifiers(uuid)
+    if not can_verify_grade.test(request.user, provider):
+        # A supervisor who verifies registrations, or an administrator who works
+        # for this provider: they see the page, the grade is not theirs to decide.
+        raise PermissionDenied(grades.NOT_GRADE_VERIFIER)
+    form = GradeDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            grades.verify_declared_grade(
+                provider=provider,
+                user=request.user,
+                accept=form.accepts,
+                note=form.cleaned_data["note"],
+            )
+        except InvalidTransition as error:
+            messages.error(request, error.message)
+            return redirect("providers:verification_detail", uuid=provider.uuid)
+        except ApplicationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The grade is verified: it now counts for tenders and the directory.")
+                if form.accepts
+                else _("The grade is refused and cleared; the provider reads your note."),
+            )
+            return redirect("providers:verification_detail", uuid=provider.uuid)
+    return render(
+        request,
+        "providers/verification/detail.html",
+        _detail_context(request, provider, grade_form=form),
     )

@@ -109,10 +109,39 @@ def test_a_tender_open_to_unverified_providers_accepts_them_but_never_debarred_o
         assert codes(make_bid(ProviderFactory(status=status), require_verified=False)) == [code]
 
 
-def test_the_minimum_grade_is_met_by_that_grade_or_better():
-    graded = VerifiedProviderFactory(grade=Provider.Grade.A4, grade_date=timezone.localdate())
-    assert codes(make_bid(graded, min_grade=Provider.Grade.A4)) == []
-    assert codes(make_bid(graded, min_grade=Provider.Grade.A5)) == ["grade"]
+def graded(grade, standing=Provider.GradeStatus.VERIFIED):
+    return VerifiedProviderFactory(
+        grade=grade,
+        grade_date=timezone.localdate(),
+        grade_status=standing,
+        grade_source=Provider.GradeSource.CERTIFICATE,
+    )
+
+
+def test_the_minimum_grade_is_met_by_a_verified_grade_that_high_or_better():
+    provider = graded(Provider.Grade.A4)
+    assert codes(make_bid(provider, min_grade=Provider.Grade.A4)) == []
+    assert codes(make_bid(provider, min_grade=Provider.Grade.A3)) == []
+    assert codes(make_bid(provider, min_grade=Provider.Grade.A5)) == ["grade"]
+
+
+def test_a_declared_grade_does_not_meet_the_minimum_and_the_reason_says_so():
+    provider = graded(Provider.Grade.A5, Provider.GradeStatus.DECLARED)
+    [problem] = eligibility.eligibility_report(make_bid(provider, min_grade=Provider.Grade.A4))
+    assert problem["code"] == "grade"
+    assert "your grade 5A is declared but not verified" in problem["message_en"]
+
+
+def test_a_declared_grade_below_the_minimum_is_shown_with_its_standing():
+    provider = graded(Provider.Grade.A2, Provider.GradeStatus.DECLARED)
+    [problem] = eligibility.eligibility_report(make_bid(provider, min_grade=Provider.Grade.A3))
+    assert "yours is “2A (declared, not verified)”" in problem["message_en"]
+
+
+def test_a_verified_grade_below_the_minimum_is_shown_with_its_evidence():
+    provider = graded(Provider.Grade.A3)
+    [problem] = eligibility.eligibility_report(make_bid(provider, min_grade=Provider.Grade.A4))
+    assert "yours is “3A — verified (certificate)”" in problem["message_en"]
 
 
 def test_presence_in_the_area_is_a_site_inside_it(district):

@@ -83,6 +83,8 @@ def test_shows_count_provider_grade_capacity_and_confirmation(client):
         name_en="Meals for older people",
         provider__grade=Provider.Grade.A4,
         provider__grade_date=timezone.localdate(),
+        provider__grade_status=Provider.GradeStatus.VERIFIED,
+        provider__grade_source=Provider.GradeSource.CERTIFICATE,
         provider__organization__name_en="Sunshine Social Work",
         free_slots=3,
         waitlist_length=2,
@@ -241,9 +243,21 @@ def test_referral_and_capacity_filters(client):
 
 def test_minimum_grade_filter(client):
     today = timezone.localdate()
-    ServiceFactory(name_zh="5A", provider__grade=5, provider__grade_date=today)
-    ServiceFactory(name_zh="3A", provider__grade=3, provider__grade_date=today)
+    verified = {
+        "provider__grade_status": Provider.GradeStatus.VERIFIED,
+        "provider__grade_source": Provider.GradeSource.CERTIFICATE,
+    }
+    ServiceFactory(name_zh="5A", provider__grade=5, provider__grade_date=today, **verified)
+    ServiceFactory(name_zh="3A", provider__grade=3, provider__grade_date=today, **verified)
     ServiceFactory(name_zh="未评级", provider__grade=0)
+    # Declared, not verified: the provider's claim counts in no filter (issue #13).
+    ServiceFactory(
+        name_zh="自称5A",
+        provider__grade=5,
+        provider__grade_date=today,
+        provider__grade_status=Provider.GradeStatus.DECLARED,
+        provider__grade_source=Provider.GradeSource.CERTIFICATE,
+    )
 
     assert sorted(listed(client, grade="3")) == ["3A", "5A"]
     assert listed(client, grade="5") == ["5A"]
@@ -348,7 +362,13 @@ def test_invalid_filter_values_show_an_error_next_to_the_field(client, params, f
 
 
 def test_invalid_filter_is_left_out_and_the_valid_ones_still_apply(client):
-    ServiceFactory(name_zh="5A", provider__grade=5, provider__grade_date=timezone.localdate())
+    ServiceFactory(
+        name_zh="5A",
+        provider__grade=5,
+        provider__grade_date=timezone.localdate(),
+        provider__grade_status=Provider.GradeStatus.VERIFIED,
+        provider__grade_source=Provider.GradeSource.CERTIFICATE,
+    )
     ServiceFactory(name_zh="未评级")
 
     assert listed(client, district="abc", grade="5") == ["5A"]

@@ -69,6 +69,8 @@ def test_profile_shows_who_the_provider_is(client):
         verified_at=timezone.make_aware(timezone.datetime(2024, 3, 5, 10, 0)),
         grade=Provider.Grade.A4,
         grade_date=date(2023, 11, 20),
+        grade_status=Provider.GradeStatus.VERIFIED,
+        grade_source=Provider.GradeSource.CERTIFICATE,
         legal_form=Provider.LegalForm.SOCIAL_WORK_FIRM,
         registration_authority="上海市浦东新区民政局",
         certified_social_workers=17,
@@ -84,7 +86,7 @@ def test_profile_shows_who_the_provider_is(client):
     assert '<h1 id="provider-name">Pudong Sunshine Social Work</h1>' in content
     assert "浦东阳光社工服务社" in content
     assert "Verified on 2024-03-05" in content
-    assert "Grade 4A" in content
+    assert "Grade 4A — verified (certificate)" in content
     assert "awarded on 2023-11-20" in content
     assert "Social-work firm" in content
     assert "上海市浦东新区民政局" in content

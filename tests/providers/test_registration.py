@@ -251,8 +251,6 @@ def profile_data(provider, **overrides):
         "nature": provider.nature,
         "registration_authority": provider.registration_authority,
         "registration_date": "2015-03-02",
-        "grade": "0",
-        "grade_date": "",
         "certified_social_workers": "7",
         "staff_count": "20",
         "description_zh": "社区服务",
@@ -284,16 +282,21 @@ def test_admin_edits_the_profile_and_the_change_is_audited(client):
     assert "staff_count" in event.details["fields"]
 
 
-def test_grade_without_date_is_a_field_error(client):
+def test_the_profile_form_does_not_take_the_grade(client):
+    # A grade is declared with its certificate (tests/providers/test_grades.py).
     provider = ProviderFactory()
     client.force_login(provider_admin_of(provider))
     response = client.post(
-        reverse("providers:edit_profile"), profile_data(provider, grade="3", grade_date="")
+        reverse("providers:edit_profile"),
+        profile_data(provider, grade="3", grade_date="2024-01-01", staff_count="21"),
     )
-    assert response.status_code == 200
-    assert response.context["form"].errors
+    assert response.status_code == 302
     provider.refresh_from_db()
-    assert provider.grade == Provider.Grade.NONE
+    assert (provider.grade, provider.grade_date) == (Provider.Grade.NONE, None)
+    assert provider.grade_status == Provider.GradeStatus.NONE
+    assert provider.staff_count == 21
+    event = AuditEvent.objects.get(action="provider.profile_updated")
+    assert "grade" not in event.details["fields"]
 
 
 def test_bad_values_are_field_errors_not_server_errors(client):

@@ -34,8 +34,8 @@ ineligible services are then read in full.
 
 **Cost.** A fixed number of queries whatever the number of services: the
 category and its relatives, the person's area and its ancestors, the
-ranking, the services shown, and one per component that reads something for
-its explanation (categories offered, areas covered, contracts held, ratings), plus the sites nearby.
+ranking, the services shown, one per component that reads something for its
+explanation (categories, areas, contracts, ratings), and the sites nearby.
 The database never scans every service: it starts from the matching index
 that ``providers.services`` keeps — ``ServiceCoverage`` (category, area) for
 the services covering the person's areas, ``ServicePoint`` (category,
@@ -47,10 +47,9 @@ near the person, not with the whole table (``bench/matching.py``).
 **Adding a component.** A ``Component`` whose ``points()`` is an expression
 over the service (``ContractInForce``: an ``Exists`` on an active contract for
 the category and area, from ``contracts.selectors``) and whose ``explain()``
-writes the sentence, reading any related rows that ``load()`` attached to the
-services shown. ``Rating`` reads the evaluation app's provider ratings the
-same way. Nothing else changes: the score is the sum of whatever the tuple holds, and each reason
-shows the very points that were summed.
+writes the sentence from rows ``load()`` attached to the services shown
+(``Rating``: evaluation's ratings). The score is the sum of whatever the tuple
+holds, and each reason shows the very points that were summed.
 """
 
 import datetime
@@ -488,20 +487,16 @@ def _updated(days: int) -> str:
 
 
 class Rating(Component):
-    """Evidence of results: the provider's rating for the need's category (else overall).
-
-    ``weight × (rating − 1) / 4`` points on the 1–5 scale; a provider without any
-    evidence scores as the middle of the scale (half the points), neither helped
-    nor harmed by being new (``evaluation.selectors.ratings``).
-    """
+    """Evidence of results: ``weight × (rating − 1) / 4`` points for the provider's rating in
+    the need's category, else overall (``evaluation.selectors.ratings``); a provider without
+    evidence scores the middle of the scale, neither helped nor harmed by being new."""
 
     name = "rating"
     weight = 15.0
-    NEUTRAL = 3.0
 
     def points(self, context):
         score = rating_selectors.score_expression(
-            provider_ref="provider_id", category_ids=[context.category.pk], default=self.NEUTRAL
+            provider_ref="provider_id", category_ids=[context.category.pk], default=3.0
         )
         return ExpressionWrapper(
             Value(self.weight) * (score - Value(1.0)) / Value(4.0), output_field=FloatField()
@@ -509,7 +504,7 @@ class Rating(Component):
 
     def load(self, services, context):
         found = rating_selectors.best_ratings_of(
-            {service.provider_id for service in services}, context.category
+            {s.provider_id for s in services}, context.category
         )
         for service in services:
             service.rating = found.get(service.provider_id)
@@ -518,13 +513,10 @@ class Rating(Component):
         rating = getattr(match.service, "rating", None)
         if rating is None:
             return _("No rating yet: counts as average")
-        words = rating_selectors.in_words(rating)
+        words = {"rating": rating_selectors.in_words(rating), "category": context.category.name}
         if rating.is_for_category:
-            return _("%(rating)s for %(category)s") % {
-                "rating": words,
-                "category": context.category.name,
-            }
-        return _("%(rating)s (all services)") % {"rating": words}
+            return _("%(rating)s for %(category)s") % words
+        return _("%(rating)s (all services)") % words
 
 
 class ContractInForce(Component):

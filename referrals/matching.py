@@ -520,12 +520,8 @@ class Rating(Component):
 
 
 class ContractInForce(Component):
-    """A provider the agencies already contract for this need here ranks higher.
-
-    Full points when the service's provider holds an active contract for the
-    need's category (or its group) covering the person's area or an area it
-    lies in (``contracts.selectors.matching``); none otherwise.
-    """
+    """Full points when the provider holds an active contract for the need's category (or
+    its group) covering the person's area or one it lies in (``contracts.selectors``)."""
 
     name = "contract"
     weight = 15.0

@@ -21,7 +21,9 @@ TO_COMMISSIONERS = frozenset({"submitted"})
 def send_assessment_notification(*, assessment_id: int, event: str) -> int:
     """Mail the audience of ``event``; returns how many mails went out (0 if it is gone)."""
     assessment = (
-        Assessment.objects.select_related("provider__organization", "framework", "agency", "assessor")
+        Assessment.objects.select_related(
+            "provider__organization", "framework", "agency", "assessor"
+        )
         .filter(pk=assessment_id)
         .first()
     )

@@ -104,9 +104,7 @@ def is_assessor_of(user, assessor):
 
 
 rules.add_perm("evaluation.commission_assessment", is_agency_commissioner)
-rules.add_perm(
-    "evaluation.view_assessment", is_assessment_agency_member | is_assigned_assessor
-)
+rules.add_perm("evaluation.view_assessment", is_assessment_agency_member | is_assigned_assessor)
 rules.add_perm("evaluation.score_assessment", is_assigned_assessor)
 rules.add_perm("evaluation.decide_assessment", is_assessment_commissioner)
 rules.add_perm("evaluation.declare_conflict", is_assessor_of)

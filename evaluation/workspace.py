@@ -32,14 +32,10 @@ register(
     WorkspaceAction(
         roles=frozenset({Role.SUPERVISOR}),
         title=_("Disputed outcomes"),
-        text=_(
-            "Outcomes a caseworker disputed with the provider: look at both sides and decide."
-        ),
+        text=_("Outcomes a caseworker disputed with the provider: look at both sides and decide."),
         url_name="evaluation:disputes",
         count=disputes_count,
-        count_label=ngettext_lazy(
-            "%(count)d to resolve", "%(count)d to resolve", "count"
-        ),
+        count_label=ngettext_lazy("%(count)d to resolve", "%(count)d to resolve", "count"),
     ),
     order=380,
 )

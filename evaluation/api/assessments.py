@@ -86,14 +86,14 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
 # --- assessments ------------------------------------------------------------------------------
 
 
-class OrganizationReferenceSerializer(serializers.ModelSerializer):
+class AssessmentPartySerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["uuid", "kind", "name_zh", "name_en"]
         read_only_fields = fields
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class IndicatorScoreSerializer(serializers.ModelSerializer):
     indicator = serializers.CharField(source="indicator.code", read_only=True)
 
     class Meta:
@@ -119,17 +119,15 @@ class DimensionScoreSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text=_("Indicators in the dimension"))
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class ThirdPartyAssessmentSerializer(serializers.ModelSerializer):
     """An assessment with its scores; the dimension scores are computed from them."""
 
     framework = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    provider = OrganizationReferenceSerializer(source="provider.organization", read_only=True)
-    contract = serializers.SlugRelatedField(
-        slug_field="reference", read_only=True, allow_null=True
-    )
-    agency = OrganizationReferenceSerializer(read_only=True)
-    assessor = OrganizationReferenceSerializer(read_only=True)
-    scores = ScoreSerializer(many=True, read_only=True)
+    provider = AssessmentPartySerializer(source="provider.organization", read_only=True)
+    contract = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    agency = AssessmentPartySerializer(read_only=True)
+    assessor = AssessmentPartySerializer(read_only=True)
+    scores = IndicatorScoreSerializer(many=True, read_only=True)
     dimensions = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
     report = serializers.SerializerMethodField(help_text=_("The public report PDF, once ready"))
@@ -245,7 +243,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     newest first; ``?status=submitted``.
     """
 
-    serializer_class = AssessmentSerializer
+    serializer_class = ThirdPartyAssessmentSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "uuid"
     lookup_value_regex = UUID_PATTERN
@@ -272,10 +270,13 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def _output(self, assessment: Assessment, *, code=status.HTTP_200_OK) -> Response:
         fresh = selectors.assessment_for(self.request.user, assessment.uuid)
         return Response(
-            AssessmentSerializer(fresh, context=self.get_serializer_context()).data, status=code
+            ThirdPartyAssessmentSerializer(fresh, context=self.get_serializer_context()).data,
+            status=code,
         )
 
-    @extend_schema(request=CommissionInputSerializer, responses={201: AssessmentSerializer})
+    @extend_schema(
+        request=CommissionInputSerializer, responses={201: ThirdPartyAssessmentSerializer}
+    )
     def create(self, request, *args, **kwargs):
         """Commission an assessment and assign the assessor organization (no conflict of
         interest with the provider: a field error on ``assessor`` names it)."""
@@ -293,7 +294,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 raise serializers.ValidationError({"agency": [_("Choose the agency.")]})
         contract = None
         if data.get("contract"):
-            contract = _found(selectors.assessable_contracts(user), "contract", uuid=data["contract"])
+            contract = _found(
+                selectors.assessable_contracts(user), "contract", uuid=data["contract"]
+            )
         assessment = services.commission_assessment(
             agency=agency,
             actor=user,
@@ -307,7 +310,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._output(assessment, code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ScoringInputSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=ScoringInputSerializer, responses=ThirdPartyAssessmentSerializer)
     @action(detail=True, methods=["post"])
     def scores(self, request, *args, **kwargs):
         """Save the assessor's draft (the first save starts the work)."""
@@ -317,19 +320,17 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         services.save_assessment(assessment=assessment, actor=request.user, **serializer.writes())
         return self._output(assessment)
 
-    @extend_schema(request=ScoringInputSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=ScoringInputSerializer, responses=ThirdPartyAssessmentSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, *args, **kwargs):
         """Submit to the agency: every indicator scored and the Chinese summary written."""
         assessment = self.get_object()
         serializer = ScoringInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.submit_assessment(
-            assessment=assessment, actor=request.user, **serializer.writes()
-        )
+        services.submit_assessment(assessment=assessment, actor=request.user, **serializer.writes())
         return self._output(assessment)
 
-    @extend_schema(request=AcceptInputSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AcceptInputSerializer, responses=ThirdPartyAssessmentSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, *args, **kwargs):
         """A commissioner of the agency accepts it (and confirms the grade, if it awards one)."""
@@ -343,7 +344,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._output(assessment)
 
-    @extend_schema(request=ReturnInputSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=ReturnInputSerializer, responses=ThirdPartyAssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_assessment(self, request, *args, **kwargs):
         """A commissioner of the agency returns it to the assessor, saying what must change."""
@@ -355,7 +356,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._output(assessment)
 
-    @extend_schema(request=None, responses=AssessmentSerializer)
+    @extend_schema(request=None, responses=ThirdPartyAssessmentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, *args, **kwargs):
         """A commissioner of the agency cancels one not yet submitted."""

@@ -82,8 +82,7 @@ class ScoringForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Published with the accepted assessment on the provider's profile. Needed to "
-            "submit."
+            "Published with the accepted assessment on the provider's profile. Needed to submit."
         ),
     )
     summary_en = forms.CharField(
@@ -159,7 +158,9 @@ class ScoringForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Attach evidence"), help_text=_("PDF, PNG or JPEG, at most 10 MB."))
+    file = forms.FileField(
+        label=_("Attach evidence"), help_text=_("PDF, PNG or JPEG, at most 10 MB.")
+    )
     indicator = forms.ChoiceField(label=_("About the indicator"), required=False)
 
     def __init__(self, *args, assessment: Assessment, **kwargs):
@@ -179,7 +180,9 @@ class DecisionForm(forms.Form):
         label=model_label(Assessment, "awarded_grade"),
         choices=GRADE_CHOICES,
         required=False,
-        help_text=_("Confirm the grade to award when you accept; it need not be the one recommended."),
+        help_text=_(
+            "Confirm the grade to award when you accept; it need not be the one recommended."
+        ),
     )
     reason = forms.CharField(
         label=_("Why you return it"),

@@ -174,8 +174,7 @@ class Outcome(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(result="completed", t_score__isnull=False)
-                    | models.Q(result="failed", t_score__isnull=True)
-                    & ~models.Q(failure_reason="")
+                    | models.Q(result="failed", t_score__isnull=True) & ~models.Q(failure_reason="")
                 ),
                 name="outcome_score_or_reason",
             ),

@@ -93,9 +93,7 @@ RECOMMEND_NEEDED = gettext_lazy("Recommend a grade (1A–5A): this assessment ma
 REASON_NEEDED = gettext_lazy("Say what must change: the assessor reads it with the assessment.")
 FILE_TOO_BIG = gettext_lazy("The file is %(size).1f MB; files may be at most %(limit)d MB.")
 FILE_TYPE = gettext_lazy("Only PDF, PNG or JPEG files are accepted.")
-TOO_MANY_FILES = gettext_lazy(
-    "An assessment has at most %(count)d attachments: remove one first."
-)
+TOO_MANY_FILES = gettext_lazy("An assessment has at most %(count)d attachments: remove one first.")
 ALREADY_DECLARED = gettext_lazy("Your organization has already declared a conflict with it.")
 
 EDITABLE_STATES = frozenset(
@@ -214,11 +212,7 @@ def commission_assessment(
     if provider is None or not selectors.assessable_providers().filter(pk=provider.pk).exists():
         errors["provider"] = [str(NOT_VERIFIED)]
         provider = None
-    if (
-        assessor is None
-        or assessor.kind != Organization.Kind.ASSESSOR
-        or not assessor.is_active
-    ):
+    if assessor is None or assessor.kind != Organization.Kind.ASSESSOR or not assessor.is_active:
         errors["assessor"] = [str(NOT_ASSESSOR)]
     elif provider is not None:
         conflicts = conflict_messages(assessor=assessor, provider=provider)

@@ -55,7 +55,7 @@ def rating_panel(provider):
 
 @register.simple_tag
 def rating_in_words(rating):
-    """"4.3 ★ from 58 outcomes", or "No rating yet"."""
+    """ "4.3 ★ from 58 outcomes", or "No rating yet"."""
     return rating_selectors.in_words(rating)
 
 

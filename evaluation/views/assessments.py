@@ -351,8 +351,10 @@ def conflicts(request):
             else:
                 messages.success(
                     request,
-                    _("Your conflict with %(provider)s is declared: you will not be assigned "
-                      "to assess it.")
+                    _(
+                        "Your conflict with %(provider)s is declared: you will not be assigned "
+                        "to assess it."
+                    )
                     % {"provider": form.cleaned_data["provider"].name},
                 )
                 return redirect("evaluation:conflicts")

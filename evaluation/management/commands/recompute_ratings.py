@@ -15,6 +15,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         count = recompute_ratings()
-        self.stdout.write(
-            f"{count} ratings rebuilt in {time.perf_counter() - started:.1f} s"
-        )
+        self.stdout.write(f"{count} ratings rebuilt in {time.perf_counter() - started:.1f} s")

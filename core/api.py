@@ -158,4 +158,10 @@ API_ROOT_LINKS = [
     "contract-payments",
     "progress-reports",
     "performance-notices",
+    "outcomes",
+    "survey-summaries",
+    "frameworks",
+    "third-party-assessments",
+    "ratings",
+    "rating-history",
 ]

@@ -65,6 +65,9 @@ PROVIDER_COUNT = 46
 SUSPENDED, SUBMITTED = PROVIDER_COUNT - 2, PROVIDER_COUNT - 1
 # The provider whose first listing nobody has confirmed for 200 days.
 UNCONFIRMED_PROVIDER = 5
+# The provider whose evaluation grade is declared with its certificate but not yet
+# verified by the platform administrator.
+GRADE_NOT_VERIFIED = 7
 
 # Who registered each provider: the demo users of DEMO_USERS ("provider:N") and
 # people of the history (their password is never used). Others: ngo<N+1>_admin.
@@ -322,6 +325,8 @@ class _Story:
             return provider, admin
         with self.at(self.registered + VERIFIED_AFTER, 15):
             provider = provider_services.verify_provider(provider=provider, actor=self.verifier)
+        if self.index % 6:
+            provider = self._grade(provider, admin)
         listed = self.registered + VERIFIED_AFTER + LISTED_AFTER
         with self.at(listed):
             site = self._site(provider, admin)
@@ -359,8 +364,6 @@ class _Story:
                 nature=Provider.Nature.NON_PROFIT,
                 registration_authority=f"上海市{plan.district_zh}民政局",
                 registration_date=date(2010 + index % 12, 1 + index % 12, 1 + index % 27),
-                grade=index % 6,
-                grade_date=date(2024, 6, 30) if index % 6 else None,
                 certified_social_workers=3 + index % 15,
                 staff_count=8 + index % 40,
                 description_zh=f"{plan.name_zh}扎根社区，为困难群众提供专业服务。",
@@ -383,6 +386,29 @@ class _Story:
         with self.at(self.registered, 14, 30):
             provider = provider_services.submit_provider(provider=provider, actor=admin)
         return provider, admin
+
+    def _grade(self, provider: Provider, admin: User) -> Provider:
+        """The provider declares its evaluation grade with the certificate; the platform
+        administrator checks it and verifies it — except for one provider, whose grade
+        stays "declared, not verified" and so counts nowhere (issue #13)."""
+        with self.at(self.registered + VERIFIED_AFTER, 15, 10):
+            provider = provider_services.declare_grade(
+                provider=provider,
+                actor=admin,
+                grade=self.index % 6,
+                awarded_on=date(2024, 6, 30),
+                certificate_number=f"沪民评{2024}{self.index:04d}",
+                uploaded_file=SimpleUploadedFile(
+                    "grade-certificate.pdf", certificate_pdf(provider), "application/pdf"
+                ),
+                title="社会组织评估等级证书",
+            )
+        if self.index == GRADE_NOT_VERIFIED:
+            return provider
+        with self.at(self.registered + VERIFIED_AFTER, 15, 20):
+            return provider_services.verify_declared_grade(
+                provider=provider, user=self.verifier, accept=True
+            )
 
     def _site(self, provider: Provider, admin: User) -> Site:
         organization = provider.organization

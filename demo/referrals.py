@@ -12,10 +12,14 @@ reports of unmet needs that a clerk of the city bureau records for the public
 statistics. Each story is planned first, then told step by step at its moment
 (``demo.history.as_of``) by the people in it, through ``referrals.services``:
 the caseworker records, assesses, drafts, records consent, sends, recalls,
-closes and reopens; the provider's staff open, accept, waitlist, decline,
-start, complete or fail; beat (``process_referral_deadlines``) reminds and
-returns what nobody answered. So events, SLA clocks, places taken, waiting-list
-positions, consents and audit entries are what the services make. Idempotent:
+confirms the provider's outcome (which closes the referral; two outcomes are
+disputed, one of them upheld by the supervisor, the other waiting for her) and
+reopens; the provider's staff open, accept and agree goals
+(``evaluation.services.outcomes``, planned by ``demo.evaluation``), waitlist,
+decline, start, complete scoring the goals, or fail; beat
+(``process_referral_deadlines``) reminds and returns what nobody answered. So
+events, SLA clocks, places taken, waiting-list positions, consents, goals,
+outcomes, survey invitations and audit entries are what the services make. Idempotent:
 a person is recognised by the blind index of their ID number in their agency,
 and only people not yet recorded are told, each with their whole story.
 """
@@ -31,8 +35,12 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from core.blind_index import blind_index
+from demo import evaluation as demo_evaluation
 from demo import history
 from demo.accounts import DISTRICTS, DemoParties, history_person
+from evaluation.models.outcomes import Outcome
+from evaluation.selectors import outcomes as outcome_selectors
+from evaluation.services import outcomes as outcome_services
 from places.models import Area
 from providers import selectors as provider_selectors
 from providers.models import Provider, Service
@@ -247,6 +255,11 @@ OUTCOME_NOTES = {
 RECALL_NOTES = ("家属已自行安排照护。", "本人情况好转，暂不需要服务。", "改为转介距离更近的机构。")
 REVOCATION_NOTE = "本人要求撤回对个人信息共享的同意。"
 REOPEN_NOTE = "服务结束后情况反复，需要继续跟进。"
+DISPUTE_REASON = "服务记录显示只上门两次，与约定的每周探访不符，目标达成评分偏高。"
+UPHOLD_NOTE = "核对服务记录并电话回访本人后，认可机构的评分。"
+# The one outcome left disputed for the demo supervisor, and one she upheld.
+DISPUTE_WAITING, DISPUTE_UPHELD = "waiting", "upheld"
+UPHELD_AFTER = timedelta(days=2, hours=3)
 OVERRIDE_REASON = "本人突发疾病无法表达意见，家属联系不上，需立即安排上门照护。"
 DECLINE_OTHER_NOTE = "机构近期人员调整，暂不能接收新个案。"
 UNMET_NOTES = {
@@ -827,6 +840,10 @@ class ReferralStory:
     outcome: str = ""
     recall_note: str = ""
     consent: ConsentPlan | None = None
+    # Agreed at acceptance ({description, expected, weight}) and scored at completion.
+    goals: list[dict] = field(default_factory=list)
+    attainments: dict[int, int] = field(default_factory=dict)
+    dispute: str = ""  # DISPUTE_WAITING or DISPUTE_UPHELD: the caseworker disputes it
 
     @property
     def final(self) -> str:
@@ -857,6 +874,8 @@ class _Planner:
         self.now = now
         self.today = timezone.localdate(now)
         self.rng = random.Random(SEED + 1)
+        # Goals draw from their own stream, so the stories' moments stay as they were.
+        self.goal_rng = random.Random(SEED + 4)
         self.categories = categories
         self.directory = directory
         self.answerers = answerers
@@ -989,6 +1008,15 @@ class _Planner:
         if Status.RECALLED in path:
             story.recall_note = rng.choice(RECALL_NOTES)
         story.consent = self._consent(person, story)
+        if Status.ACCEPTED in path:
+            story.goals = demo_evaluation.plan_goals(category.code, self.goal_rng)
+        if Status.COMPLETED in path:
+            story.attainments = demo_evaluation.plan_attainments(
+                story.goals,
+                story.outcome,
+                demo_evaluation.provider_tilt(place.service.provider),
+                self.goal_rng,
+            )
         return story
 
     def _consent(self, person: PersonPlan, story: ReferralStory) -> ConsentPlan | None:
@@ -1075,9 +1103,32 @@ def _override_one(stories: list[PersonStory]) -> None:
     )
 
 
+def _dispute_two(stories: list[PersonStory], now: datetime.datetime) -> None:
+    """The Xujiahui caseworker disputes two outcomes: the latest one closed waits for the
+    supervisor; an older one she upheld two days after the dispute."""
+    closed = sorted(
+        (
+            referral
+            for story in stories
+            if story.person.agency == "xujiahui"
+            for need in story.needs
+            for referral in need.referrals
+            if referral.final == Status.CLOSED and referral.timeline.at(Status.COMPLETED)
+        ),
+        key=lambda referral: referral.timeline.end,
+        reverse=True,
+    )
+    if not closed:
+        return
+    closed[0].dispute = DISPUTE_WAITING
+    older = [r for r in closed[1:] if r.timeline.end + UPHELD_AFTER < now - timedelta(days=1)]
+    if older:
+        older[len(older) // 2].dispute = DISPUTE_UPHELD
+
+
 # --- telling: every step through the services, at its moment ---------------------------
 
-CONSENT, REVOCATION, BEAT = "consent", "revocation", "beat"
+CONSENT, REVOCATION, BEAT, RESOLUTION = "consent", "revocation", "beat", "resolution"
 
 
 class _Teller:
@@ -1147,6 +1198,8 @@ class _Teller:
         if story.final == Status.EXPIRED:
             clock = story.timeline.clock
             steps += [(clock.half_at, 1, BEAT), (clock.due_at, 1, BEAT)]
+        if story.dispute == DISPUTE_UPHELD:
+            steps.append((story.timeline.end + UPHELD_AFTER, 2 * len(moves) + 1, RESOLUTION))
         steps.sort(key=lambda step: step[:2])
         referral = consent = None
         for moment, _order, step in steps:
@@ -1159,6 +1212,13 @@ class _Teller:
                     )
                 elif step == BEAT:
                     referral_services.process_referral_deadlines(now=moment)
+                elif step == RESOLUTION:
+                    outcome_services.resolve_dispute(
+                        outcome=outcome_selectors.outcome_of(referral),
+                        user=self.users["supervisor"],
+                        uphold=True,
+                        note=UPHOLD_NOTE,
+                    )
                 else:
                     referral = self._move(referral, step, story, need, caseworker, moment)
         self.told.append((story, referral, consent))
@@ -1198,7 +1258,10 @@ class _Teller:
         if status == Status.VIEWED:
             return referral_services.mark_viewed(referral=referral, user=staff)
         if status == Status.ACCEPTED:
-            return referral_services.accept_referral(referral=referral, user=staff)
+            # The staff agree the goals with the caseworker as they take the person in.
+            referral = referral_services.accept_referral(referral=referral, user=staff)
+            outcome_services.set_goals(referral=referral, user=staff, goals=story.goals)
+            return referral
         if status == Status.WAITLISTED:
             return referral_services.waitlist_referral(referral=referral, user=staff)
         if status == Status.DECLINED:
@@ -1213,22 +1276,37 @@ class _Teller:
         if status == Status.IN_SERVICE:
             return referral_services.start_service(referral=referral, user=staff)
         if status == Status.COMPLETED:
-            return referral_services.complete_referral(
+            outcome_services.complete_with_goals(
                 referral=referral,
                 user=staff,
-                outcome=story.outcome,
+                attainments=story.attainments,
                 note=OUTCOME_NOTES[story.outcome],
             )
+            referral.refresh_from_db()
+            return referral
         if status == Status.FAILED:
-            return referral_services.fail_referral(
+            outcome_services.record_failure(
                 referral=referral, user=staff, reason_code=story.failure_reason
             )
+            referral.refresh_from_db()
+            return referral
         if status == Status.RECALLED:
             return referral_services.recall_referral(
                 referral=referral, user=caseworker, note=story.recall_note
             )
         if status == Status.CLOSED:
-            return referral_services.close_referral(referral=referral, user=caseworker)
+            # The caseworker's word on the provider's outcome closes the referral.
+            outcome = outcome_selectors.outcome_of(referral)
+            if outcome is None or outcome.status != Outcome.Status.RECORDED:
+                return referral_services.close_referral(referral=referral, user=caseworker)
+            if story.dispute:
+                outcome_services.dispute_outcome(
+                    outcome=outcome, user=caseworker, reason=DISPUTE_REASON
+                )
+            else:
+                outcome_services.confirm_outcome(outcome=outcome, user=caseworker)
+            referral.refresh_from_db()
+            return referral
         if status == Status.REOPENED:
             return referral_services.reopen_referral(
                 referral=referral, user=caseworker, note=REOPEN_NOTE
@@ -1322,6 +1400,7 @@ class _Seeder:
         )
         stories = [planner.person(person) for person in people]
         _override_one(stories)
+        _dispute_two(stories, self.now)
         teller = _Teller(users=self.users, agencies=self.agencies, categories=self.categories)
         for story in stories:
             teller.person(story)

@@ -42,6 +42,24 @@ def is_outcome_provider(user, outcome):
     return outcome.provider.organization_id in organizations_where(user, *PROVIDER_ROLES)
 
 
+@rules.predicate
+def answers_referral(user, referral):
+    """The provider's staff the referral was sent to."""
+    return referral is not None and referral_rule("referrals.answer_referral", user, referral)
+
+
+@rules.predicate
+def manages_referral(user, referral):
+    """The caseworkers of the agency that made the referral."""
+    return referral is not None and referral_rule("referrals.manage_referral", user, referral)
+
+
+# Goals are agreed and scored by the provider; the caseworker sees them with the referral.
+rules.add_perm("evaluation.set_goals", answers_referral)
+rules.add_perm("evaluation.view_goals", answers_referral | manages_referral)
+# The survey slip is handed over by whoever meets the person: the provider or the caseworker.
+rules.add_perm("evaluation.print_survey_slip", answers_referral | manages_referral)
+
 rules.add_perm(
     "evaluation.view_outcome", is_outcome_caseworker | is_outcome_supervisor | is_outcome_provider
 )

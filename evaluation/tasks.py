@@ -44,3 +44,14 @@ def send_assessment_notification(self, assessment_id: int, event: str) -> int:
         )
     except OSError as error:  # mail server unreachable: try again later
         raise self.retry(exc=error) from error
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_outcome_notification(self, outcome_id: int, event: str) -> int:
+    """Mail the people an outcome's ``event`` concerns (disputed, upheld, rejected)."""
+    from evaluation import notifications_outcomes
+
+    try:
+        return notifications_outcomes.send_outcome_notification(outcome_id=outcome_id, event=event)
+    except OSError as error:  # mail server unreachable: try again later
+        raise self.retry(exc=error) from error

@@ -403,21 +403,3 @@ class DeclineForm(NoteForm):
         widget=forms.RadioSelect,
     )
     field_order = ["reason_code", "note"]
-
-
-class CompleteForm(NoteForm):
-    outcome = forms.ChoiceField(
-        label=model_label(Referral, "outcome"),
-        choices=Referral.Outcome.choices,
-        widget=forms.RadioSelect,
-    )
-    field_order = ["outcome", "note"]
-
-
-class FailForm(NoteForm):
-    reason_code = forms.ChoiceField(
-        label=model_label(Referral, "failure_reason"),
-        choices=Referral.FailureReason.choices,
-        widget=forms.RadioSelect,
-    )
-    field_order = ["reason_code", "note"]

@@ -354,3 +354,108 @@ def test_the_demo_contracts_tell_the_three_stories_of_issue_12(seeded):
     }
     assert movements["spent"] == ended.payments.get().amount
     assert movements["committed"] == movements["spent"] + movements["released"]
+
+
+# --- evaluation demo data (evaluation issue, item 9) ------------------------------------
+
+
+def test_every_completed_demo_referral_has_an_outcome_measured_against_its_goals(seeded):
+    from evaluation import gas
+    from evaluation.models.outcomes import Goal, Outcome
+
+    outcomes = {o.referral_id: o for o in Outcome.objects.order_by("round")}  # latest wins
+    goals = defaultdict(list)
+    for goal in Goal.objects.all():
+        goals[goal.referral_id].append(goal)
+    statuses = dict(Referral.objects.values_list("pk", "status"))
+    finished = {"completed", "failed", "closed", "reopened"}
+    assert {pk for pk, status in statuses.items() if status in finished} == set(outcomes)
+    scores = set()
+    for referral_id, outcome in outcomes.items():
+        if outcome.result == Outcome.Result.FAILED:
+            assert outcome.t_score is None and outcome.failure_reason
+            continue
+        agreed = goals[referral_id]
+        assert 1 <= len(agreed) <= 3
+        assert all(goal.attainment is not None and goal.description for goal in agreed)
+        assert outcome.t_score == gas.t_score((g.attainment, g.weight) for g in agreed)
+        scores.add(outcome.t_score)
+    assert len(scores) > 5
+    # the outcome in words on the referral is the one its T-score gives
+    for referral in Referral.objects.filter(status="completed"):
+        assert referral.outcome == gas.outcome_in_words(outcomes[referral.pk].t_score)
+    # goals are agreed as soon as a referral is accepted
+    for pk, status in statuses.items():
+        if status in ("accepted", "in_service"):
+            assert 1 <= len(goals[pk]) <= 3 and all(g.attainment is None for g in goals[pk])
+    # the caseworker's word: outcomes of closed referrals count; completed ones wait
+    closed = Outcome.objects.filter(referral__status="closed")
+    assert set(closed.values_list("status", flat=True)) == {"confirmed", "disputed"}
+    waiting = Outcome.objects.filter(referral__status__in=["completed", "failed"])
+    assert set(waiting.values_list("status", flat=True)) == {"recorded"}
+
+
+def test_one_disputed_outcome_waits_for_the_demo_supervisor(seeded):
+    from evaluation.models.outcomes import Outcome
+    from evaluation.selectors.outcomes import disputes_for
+
+    disputed = Outcome.objects.get(status=Outcome.Status.DISPUTED)
+    assert disputed.dispute_reason and disputed.disputed_by.username == "caseworker"
+    assert disputed.referral.status == Referral.Status.CLOSED
+    assert list(disputes_for(User.objects.get(username="supervisor"))) == [disputed]
+    # and one she upheld: it counts like a confirmed one
+    upheld = Outcome.objects.get(resolved_by__username="supervisor")
+    assert upheld.status == Outcome.Status.CONFIRMED and upheld.confirmed_at
+    assert upheld.resolution_note and upheld.dispute_reason
+
+
+def test_beneficiaries_answered_surveys_and_phone_numbers_in_comments_are_masked(seeded):
+    from evaluation.models.surveys import SurveyResponse
+
+    per_provider = SurveyResponse.objects.values("provider").annotate(n=Count("pk"))
+    assert max(row["n"] for row in per_provider) >= 5
+    assert len(per_provider) >= 10
+    for response in SurveyResponse.objects.select_related("invitation"):
+        assert response.invitation.used_at == response.submitted_at
+        assert response.invitation.created_at < response.submitted_at < timezone.now()
+    comments = [r.comment for r in SurveyResponse.objects.all() if r.comment]
+    assert len(comments) >= 2
+    masked = [comment for comment in comments if "139******78" in comment]
+    assert len(masked) == 1
+    assert not any(re.search(r"1\d{2}[\s-]?\d{4}[\s-]?\d{4}", comment) for comment in comments)
+
+
+def test_two_accepted_assessments_of_two_providers_and_one_in_progress(seeded):
+    from evaluation.models.assessments import Assessment
+
+    accepted = list(Assessment.objects.filter(status=Assessment.Status.ACCEPTED))
+    assert len(accepted) == 2 and len({a.provider_id for a in accepted}) == 2
+    assert all(a.overall_score and a.summary_zh for a in accepted)
+    assert all(a.assessor.kind == Organization.Kind.ASSESSOR for a in accepted)
+    assert {a.submitted_by.username for a in accepted} == {"assessor"}
+    assert {a.accepted_by.username for a in accepted} == {"commissioner"}
+    graded = [a for a in accepted if a.awarded_grade]
+    assert len(graded) == 1
+    assert graded[0].provider.grade == graded[0].awarded_grade
+    draft = Assessment.objects.get(status=Assessment.Status.IN_PROGRESS)
+    framework_size = sum(d.indicators.count() for d in draft.framework.dimensions.all())
+    assert 0 < draft.scores.count() < framework_size
+
+
+def test_ratings_differ_between_providers_and_a_new_provider_has_none(seeded):
+    from evaluation.models.ratings import ProviderRating, RatingHistory
+
+    overall = ProviderRating.objects.filter(category=None)
+    assert overall.count() >= 20
+    assert max(r.score for r in overall) - min(r.score for r in overall) >= 0.25
+    assert overall.filter(survey_count__gte=5).exists()
+    assert ProviderRating.objects.filter(category__isnull=False).exists()
+    assert RatingHistory.objects.values("month").distinct().count() >= 6
+    unrated = Provider.objects.filter(status=Provider.Status.VERIFIED).exclude(
+        pk__in=ProviderRating.objects.values("provider")
+    )
+    newest = unrated.order_by("-organization__created_at").first()
+    assert newest is not None
+    assert provider_selectors.public_services().filter(provider=newest).exists()
+    assert newest.organization.created_at > timezone.now() - timedelta(days=30)
+    assert not Referral.objects.filter(provider=newest).exists()

@@ -109,6 +109,6 @@ class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 ROUTES = [
-    ("ratings", RatingViewSet, "rating"),
-    ("rating-history", HistoryViewSet, "rating-history"),
+    ("ratings", RatingViewSet, "api-ratings"),
+    ("rating-history", HistoryViewSet, "api-rating-history"),
 ]

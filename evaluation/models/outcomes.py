@@ -109,12 +109,19 @@ class Outcome(models.Model):
         REJECTED = "rejected", pgettext_lazy("outcome status", "Rejected by the supervisor")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    referral = models.OneToOneField(
+    # A referral reopened and completed again has a second outcome: the first stays as
+    # it was decided (``round`` counts them).
+    referral = models.ForeignKey(
         "referrals.Referral",
         verbose_name=_("referral"),
         on_delete=models.CASCADE,
-        related_name="evaluated_outcome",
+        related_name="evaluated_outcomes",
     )
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    # The goals' weights and attainments when the outcome was recorded, so that the
+    # T-score can be shown with its goals even after a reopened referral rescored them:
+    # [{"number": 1, "weight": 2, "attainment": 1}, …]. No descriptions (they are personal).
+    scores = models.JSONField(_("goal scores"), default=list, blank=True)
     provider = models.ForeignKey(
         "providers.Provider",
         verbose_name=_("provider"),
@@ -171,6 +178,7 @@ class Outcome(models.Model):
             models.Index(fields=["agency", "status"]),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["referral", "round"], name="outcome_round_unique"),
             models.CheckConstraint(
                 condition=(
                     models.Q(result="completed", t_score__isnull=False)

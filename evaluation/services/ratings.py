@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -339,10 +339,30 @@ def _history_window(now) -> list[datetime.date]:
     return month_range(first, current)
 
 
+# The key of the PostgreSQL advisory lock every rating write holds (an arbitrary number
+# that no other lock of the project uses).
+RATINGS_LOCK = 13_2026
+
+
+def _one_writer_at_a_time() -> None:
+    """Serialize rating writes until the transaction ends.
+
+    Two updates at once (two referrals of one provider answered in the same
+    moment) would both delete and insert the same ratings and priors, and one
+    would fail on the unique constraints. Writes are short and run in the
+    worker, so one at a time costs nothing a person waits for. SQLite already
+    has one writer at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RATINGS_LOCK])
+
+
 @transaction.atomic
 def recompute_ratings(*, now=None) -> int:
     """Rebuild every rating and the last ``HISTORY_MONTHS`` of history; returns the number
     of ratings. Idempotent: running it twice gives the same rows."""
+    _one_writer_at_a_time()
     now = now or timezone.now()
     months = _history_window(now)
     priors = priors_for(months, refresh=True)
@@ -357,6 +377,7 @@ def recompute_ratings(*, now=None) -> int:
 @transaction.atomic
 def update_ratings_of(*, provider_id: int, now=None) -> int:
     """Rebuild one provider's ratings and this month's history from its evidence."""
+    _one_writer_at_a_time()
     now = now or timezone.now()
     current = month_of(now)
     priors = priors_for([current])

@@ -27,6 +27,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from evaluation.services import outcomes as outcome_services
 from providers import selectors as provider_selectors
 from referrals import filters
 from referrals.api.common import (
@@ -193,8 +194,41 @@ class FailInputSerializer(NoteInputSerializer):
     reason_code = serializers.ChoiceField(Referral.FailureReason.choices)
 
 
+class GoalScoreInputSerializer(serializers.Serializer):
+    goal = serializers.IntegerField(min_value=1, help_text=_("The goal's number"))
+    attainment = serializers.IntegerField(
+        min_value=-2, max_value=2, help_text=_("From −2 (much less than expected) to +2")
+    )
+
+
 class CompleteInputSerializer(NoteInputSerializer):
-    outcome = serializers.ChoiceField(Referral.Outcome.choices)
+    attainments = GoalScoreInputSerializer(many=True)
+
+
+class GoalInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=500)
+    expected = serializers.CharField(max_length=500, help_text=_("The expected level (score 0)"))
+    weight = serializers.IntegerField(min_value=1, max_value=5, default=1)
+
+
+class GoalsInputSerializer(serializers.Serializer):
+    goals = GoalInputSerializer(many=True)
+
+
+def _complete_with_goals(*, referral, user, attainments, note=""):
+    """The provider scores every agreed goal and completes the referral: its outcome is the
+    Goal Attainment Scaling T-score (evaluation), and the survey invitation is made."""
+    return outcome_services.complete_with_goals(
+        referral=referral,
+        user=user,
+        attainments={row["goal"]: row["attainment"] for row in attainments},
+        note=note,
+    )
+
+
+def _set_goals(*, referral, user, goals):
+    """The provider agrees one to three goals with the caseworker (replacing earlier ones)."""
+    return outcome_services.set_goals(referral=referral, user=user, goals=goals)
 
 
 class ReopenInputSerializer(serializers.Serializer):
@@ -354,8 +388,9 @@ class ReferralViewSet(
     decline = _transition("decline", services.decline_referral, DeclineInputSerializer)
     waitlist = _transition("waitlist", services.waitlist_referral, NoteInputSerializer)
     start = _transition("start", services.start_service, NoteInputSerializer)
-    complete = _transition("complete", services.complete_referral, CompleteInputSerializer)
-    fail = _transition("fail", services.fail_referral, FailInputSerializer)
+    goals = _transition("goals", _set_goals, GoalsInputSerializer)
+    complete = _transition("complete", _complete_with_goals, CompleteInputSerializer)
+    fail = _transition("fail", outcome_services.record_failure, FailInputSerializer)
     recall = _transition("recall", services.recall_referral, NoteInputSerializer)
     close = _transition("close", services.close_referral, NoteInputSerializer)
     reopen = _transition("reopen", services.reopen_referral, ReopenInputSerializer)

@@ -179,3 +179,8 @@ def referral_statistics() -> dict[str, dict[str, int]]:
     for group, standing_, count in rows:
         counts.setdefault(group, dict.fromkeys(STANDINGS, 0))[standing_] += count
     return counts
+
+
+def failure_reasons() -> list[tuple[str, str]]:
+    """Why a service may not go ahead: the choices, for other apps' forms."""
+    return list(Referral.FailureReason.choices)

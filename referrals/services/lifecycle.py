@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.audit import record_change
 from core.errors import ApplicationError, InvalidTransition
 from core.lifecycle import move
+from evaluation.selectors import outcomes as outcome_selectors
 from places import selectors as place_selectors
 from providers import selectors as provider_selectors
 from providers import services as provider_services
@@ -375,8 +376,15 @@ def recall_referral(*, referral: Referral, user, note: str = "") -> Referral:
 
 @transaction.atomic
 def close_referral(*, referral: Referral, user, note: str = "") -> Referral:
-    """The caseworker confirms the outcome the provider reported; the loop is closed."""
+    """The caseworker has given their word on the outcome the provider reported; the loop
+    is closed. An outcome with goals is confirmed or disputed first (evaluation), which
+    closes the referral itself."""
     referral = locked_for(user, "referrals.manage_referral", referral)
+    if outcome_selectors.outcome_awaits_caseworker(referral):
+        raise ApplicationError(
+            _("Confirm or dispute the provider's outcome: that closes the referral."),
+            code="outcome_awaits_caseworker",
+        )
     return move(
         referral,
         S.CLOSED,

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 from core.forms import attach_errors
 from core.permissions import rule_required
-from referrals.forms import CompleteForm, DeclineForm, FailForm, NoteForm
+from referrals.forms import DeclineForm, NoteForm
 from referrals.models.lifecycle import (
     ACCEPTED_STATUSES,
     AWAITING_ANSWER,
@@ -64,6 +64,8 @@ class Answer:
 
 
 # In the order the buttons are shown; which of them a referral offers is for the table.
+# Completing a referral (with its goals' scores) and recording that it did not go ahead
+# are the outcome's pages in evaluation (``{% outcome_panel %}`` on the page links there).
 ANSWERS = {
     "accept": Answer(
         S.ACCEPTED,
@@ -89,20 +91,6 @@ ANSWERS = {
         services.start_service,
         NoteForm,
         gettext_lazy("Service started."),
-    ),
-    "complete": Answer(
-        S.COMPLETED,
-        services.complete_referral,
-        CompleteForm,
-        gettext_lazy("Service completed; the caseworker confirms the outcome."),
-        ("outcome", "note"),
-    ),
-    "fail": Answer(
-        S.FAILED,
-        services.fail_referral,
-        FailForm,
-        gettext_lazy("Recorded that the service did not go ahead; the caseworker is told."),
-        ("reason_code", "note"),
     ),
 }
 

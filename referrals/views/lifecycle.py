@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 from core.forms import attach_errors
 from core.permissions import rule_required
+from evaluation.selectors import outcomes as outcome_selectors
 from providers import selectors as provider_selectors
 from referrals.forms import ActionForm, ConsentForm, NoteForm, OverrideForm, ReferForm
 from referrals.models.assessments import Priority
@@ -172,7 +173,15 @@ def _offered_forms(user, referral: Referral) -> dict:
         "override": OverrideForm() if can_override and allows(S.SENT) else None,
         "send": ActionForm(prefix="send") if can_manage and allows(S.SENT) else None,
         "recall": NoteForm(prefix="recall") if can_manage and allows(S.RECALLED) else None,
-        "close": NoteForm(prefix="close") if can_manage and allows(S.CLOSED) else None,
+        # A provider's outcome with goals is confirmed or disputed in its panel instead,
+        # which closes the referral; this form is for an outcome recorded without goals.
+        "close": (
+            NoteForm(prefix="close")
+            if can_manage
+            and allows(S.CLOSED)
+            and not outcome_selectors.outcome_awaits_caseworker(referral)
+            else None
+        ),
         "reopen": (
             NoteForm(prefix="reopen", note_required=True, note_label=_("Why reopen?"))
             if can_manage and allows(S.REOPENED)

@@ -165,6 +165,8 @@ def test_every_app_s_cards_are_registered_in_the_order_of_the_page():
         "marketplace:alerts",
         "contracts:list",
         "contracts:funding",
+        "evaluation:assessments",
+        "evaluation:disputes",
         "cms:feedback_inbox",
     ]
 

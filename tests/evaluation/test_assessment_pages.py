@@ -84,7 +84,7 @@ def test_the_assessors_tabs_hold_assignments_drafts_submitted_returned_and_histo
     assert case.assessment.reference in assigned and draft.assessment.reference not in assigned
     drafts = client.get(f"{LIST}?tab=in_progress").content.decode()
     assert draft.assessment.reference in drafts and case.assessment.reference not in drafts
-    assert "Assignments <span class=\"status-tabs__count\">(1)</span>" in assigned
+    assert 'Assignments <span class="status-tabs__count">(1)</span>' in assigned
     assert case.assessment.reference not in client.get(f"{LIST}?tab=history").content.decode()
 
 
@@ -203,9 +203,10 @@ def test_the_commissioner_cancels_an_assessment_not_yet_submitted():
     assert _client(case.assessor).post(cancel).status_code == 404
     _client(case.commissioner).post(cancel)
     assert case.reload().status == Assessment.Status.CANCELLED
-    assert "Cancel the assessment" not in _client(case.commissioner).get(
-        _detail(case.assessment)
-    ).content.decode()
+    assert (
+        "Cancel the assessment"
+        not in _client(case.commissioner).get(_detail(case.assessment)).content.decode()
+    )
 
 
 def test_supervisors_and_finance_read_their_agencys_assessments_without_acting():
@@ -229,7 +230,11 @@ def test_an_assessor_declares_a_conflict_on_its_page():
     assert refused.status_code == 400
     response = client.post(
         CONFLICTS,
-        {"assessor": assessor_org.pk, "provider": provider.pk, "reason": "本机构理事在该机构任职。"},
+        {
+            "assessor": assessor_org.pk,
+            "provider": provider.pk,
+            "reason": "本机构理事在该机构任职。",
+        },
     )
     assert response.status_code == 302
     declaration = ConflictDeclaration.objects.get()
@@ -241,9 +246,12 @@ def test_an_assessor_declares_a_conflict_on_its_page():
     assert "本机构理事在该机构任职。" in client.get(CONFLICTS).content.decode()
     # Another organization's assessor cannot declare for this one.
     other = _client(user_with_role(Role.ASSESSOR))
-    assert other.post(
-        CONFLICTS, {"assessor": assessor_org.pk, "provider": provider.pk, "reason": "x"}
-    ).status_code == 400
+    assert (
+        other.post(
+            CONFLICTS, {"assessor": assessor_org.pk, "provider": provider.pk, "reason": "x"}
+        ).status_code
+        == 400
+    )
     assert ConflictDeclaration.objects.count() == 1
 
 

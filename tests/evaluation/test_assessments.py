@@ -30,10 +30,10 @@ from evaluation.models import (
     StandardsFramework,
 )
 from evaluation.services import assessments as services
+from providers.models import Provider
 from tests.factories.accounts import AgencyFactory, MembershipFactory, user_with_role
 from tests.factories.evaluation import AssessorOrganizationFactory, StandardsFrameworkFactory
 from tests.factories.marketplace import commissioner_of
-from providers.models import Provider
 from tests.factories.providers import PDF_BYTES, ProviderFactory, VerifiedProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -201,9 +201,13 @@ def test_a_conflict_is_declared_once_by_an_assessor_of_the_organization_only():
     with pytest.raises(ApplicationError) as refused:
         services.declare_conflict(assessor=assessor_org, provider=provider, reason=" ", actor=own)
     assert "reason" in refused.value.field_errors
-    services.declare_conflict(assessor=assessor_org, provider=provider, reason="理事兼任。", actor=own)
+    services.declare_conflict(
+        assessor=assessor_org, provider=provider, reason="理事兼任。", actor=own
+    )
     with pytest.raises(ApplicationError) as again:
-        services.declare_conflict(assessor=assessor_org, provider=provider, reason="又一次。", actor=own)
+        services.declare_conflict(
+            assessor=assessor_org, provider=provider, reason="又一次。", actor=own
+        )
     assert "provider" in again.value.field_errors
 
 
@@ -238,7 +242,9 @@ def test_a_contract_assessed_must_be_the_providers_and_led_by_the_agency():
     commissioner = commissioner_of(agency)
     assessor_org = AssessorOrganizationFactory()
     with pytest.raises(ApplicationError) as refused:
-        _commission(agency, commissioner, assessor_org, VerifiedProviderFactory(), contract=contract)
+        _commission(
+            agency, commissioner, assessor_org, VerifiedProviderFactory(), contract=contract
+        )
     assert "contract" in refused.value.field_errors
     other_agency = AgencyFactory()
     with pytest.raises(ApplicationError) as outside:
@@ -252,7 +258,9 @@ def test_a_contract_assessed_must_be_the_providers_and_led_by_the_agency():
     assert "contract" in outside.value.field_errors
     Provider.objects.filter(pk=contract.provider_id).update(status=Provider.Status.VERIFIED)
     contract.provider.refresh_from_db()
-    assessment = _commission(agency, commissioner, assessor_org, contract.provider, contract=contract)
+    assessment = _commission(
+        agency, commissioner, assessor_org, contract.provider, contract=contract
+    )
     assert assessment.contract == contract
 
 
@@ -722,4 +730,3 @@ def test_the_services_refuse_every_move_the_table_does_not_allow_from_each_state
             services.save_assessment(
                 assessment=assessment, actor=assessor, scores={"d1-i1": {"score": 2}}
             )
-

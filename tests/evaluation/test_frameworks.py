@@ -89,12 +89,20 @@ def test_the_framework_page_reads_in_fixed_queries():
     before = queries()
     framework = seeded()
     extra = Dimension.objects.create(
-        framework=framework, code="extra", name_zh="附加", name_en="Extra", weight=1,
-        civil_affairs="social_evaluation", order=9,
+        framework=framework,
+        code="extra",
+        name_zh="附加",
+        name_en="Extra",
+        weight=1,
+        civil_affairs="social_evaluation",
+        order=9,
     )
     for number in range(1, 7):
         Indicator.objects.create(
-            dimension=extra, code=f"extra-{number}", text_zh=f"附加{number}",
-            text_en=f"Extra {number}", order=number,
+            dimension=extra,
+            code=f"extra-{number}",
+            text_zh=f"附加{number}",
+            text_en=f"Extra {number}",
+            order=number,
         )
     assert queries() == before

@@ -28,7 +28,9 @@ from tests.factories.referrals import NeedFactory
 def sent_referral(*, service=None, agency=None, caseworker=None) -> Referral:
     """A referral made, consented to and sent by a caseworker, through the services."""
     service = service or ServiceFactory(free_slots=5)
-    agency = agency or (caseworker.memberships.get().organization if caseworker else AgencyFactory())
+    agency = agency or (
+        caseworker.memberships.get().organization if caseworker else AgencyFactory()
+    )
     caseworker = caseworker or user_with_role(Role.CASEWORKER, agency)
     need = NeedFactory(assessment__beneficiary__agency=agency, category=service.categories.first())
     referral = referral_services.create_referral(need=need, service=service, user=caseworker)

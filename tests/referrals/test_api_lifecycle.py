@@ -185,12 +185,33 @@ def test_a_referral_goes_round_the_loop_through_the_api(caseworker, staff, servi
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()["shared"] == {"name": NAME, "phone": PHONE}
     assert act(ngo, referral, "start").json()["status"] == "in_service"
-    completed = act(ngo, referral, "complete", {"outcome": "achieved", "note": "照护已安排"})
+    goals = act(
+        ngo,
+        referral,
+        "goals",
+        {"goals": [{"description": "每天按时服药", "expected": "一周漏服不超过一次", "weight": 2}]},
+    )
+    assert goals.status_code == 200, goals.content
+    completed = act(
+        ngo,
+        referral,
+        "complete",
+        {"attainments": [{"goal": 1, "attainment": 0}], "note": "照护已安排"},
+    )
     assert completed.json()["status"] == "completed"
     assert completed.json()["outcome"] == "achieved"
 
-    closed = act(cw, referral, "close", {"note": "Confirmed with the family"})
-    assert closed.status_code == 200
+    # Closing waits for the caseworker's word on the outcome, which then closes it.
+    assert act(cw, referral, "close").json()["code"] == "outcome_awaits_caseworker"
+    (outcome,) = cw.get(reverse("api-outcomes-list")).json()["results"]
+    assert outcome["t_score"] == "50.00"
+    confirmed = cw.post(
+        reverse("api-outcomes-confirm", args=[outcome["uuid"]]),
+        {"note": "Confirmed with the family"},
+        format="json",
+    )
+    assert confirmed.json()["status"] == "confirmed"
+    closed = cw.get(reverse("api-referrals-detail", args=[referral.uuid]))
     assert closed.json()["status"] == "closed"
     assert [event["to_status"] for event in closed.json()["events"]] == [
         "draft",
@@ -213,7 +234,9 @@ def test_a_referral_goes_round_the_loop_through_the_api(caseworker, staff, servi
 def test_a_step_the_lifecycle_does_not_allow_is_a_400_with_the_reason(staff, need, service):
     referral = referral_in(Referral.Status.SENT, need, service)
 
-    response = act(client_for(staff), referral, "complete", {"outcome": "achieved"})
+    response = act(
+        client_for(staff), referral, "complete", {"attainments": [{"goal": 1, "attainment": 0}]}
+    )
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_transition"
@@ -229,8 +252,8 @@ def test_a_step_the_lifecycle_does_not_allow_is_a_400_with_the_reason(staff, nee
         ("decline", {"reason_code": "bored"}, {"reason_code"}),
         ("decline", {"reason_code": "other"}, {"note"}),
         ("fail", {"reason_code": "no_capacity"}, {"reason_code"}),
-        ("complete", {}, {"outcome"}),
-        ("complete", {"outcome": "excellent"}, {"outcome"}),
+        ("complete", {}, {"attainments"}),
+        ("complete", {"attainments": [{"goal": 1, "attainment": 3}]}, {"attainments"}),
     ],
 )
 def test_provider_answers_without_a_valid_reason_are_field_errors(

@@ -295,6 +295,13 @@ ANSWER_TARGETS = {
 }
 
 
+def answer_url(referral, action):
+    """Completing and "did not go ahead" are the outcome's pages (evaluation)."""
+    if action in {"complete", "fail"}:
+        return reverse(f"evaluation:{action}", args=[referral.uuid])
+    return reverse("referrals:answer", args=[referral.uuid, action])
+
+
 @pytest.mark.parametrize("status", sorted(set(Referral.Status.values) - {Referral.Status.DRAFT}))
 def test_the_page_offers_exactly_the_answers_the_lifecycle_allows(
     as_staff, agency, service, caseworker, status
@@ -305,11 +312,7 @@ def test_the_page_offers_exactly_the_answers_the_lifecycle_allows(
     text = as_staff.get(reverse("referrals:inbox_referral", args=[referral.uuid])).text
 
     shown = Referral.objects.get(pk=referral.pk).status  # a sent one is viewed by opening it
-    offered = {
-        action
-        for action in ANSWER_TARGETS
-        if reverse("referrals:answer", args=[referral.uuid, action]) in text
-    }
+    offered = {action for action in ANSWER_TARGETS if answer_url(referral, action) in text}
     allowed = {
         action
         for action, target in ANSWER_TARGETS.items()
@@ -412,29 +415,48 @@ def test_putting_on_the_waiting_list(as_staff, referral):
     assert_nothing_personal(page)
 
 
-def test_start_then_complete_with_an_outcome(as_staff, referral):
+def test_start_agree_goals_then_complete_with_their_scores(as_staff, referral):
     as_staff.post(reverse("referrals:answer", args=[referral.uuid, "accept"]))
     as_staff.post(reverse("referrals:answer", args=[referral.uuid, "start"]), {"start-note": ""})
     referral.refresh_from_db()
     assert referral.status == Referral.Status.IN_SERVICE
 
-    complete = reverse("referrals:answer", args=[referral.uuid, "complete"])
-    missing = as_staff.post(complete, {"complete-note": "done"})
+    complete = reverse("evaluation:complete", args=[referral.uuid])
+    assert "Agree the goals" in as_staff.get(complete).text
+    goals = reverse("evaluation:goals", args=[referral.uuid])
+    missing = as_staff.post(goals, {"goal_1_description": "每周自己做饭", "goal_1_weight": "2"})
     assert missing.status_code == 400
-    assert 'id="id_complete-outcome_error"' in missing.text
+    assert 'id="id_goal_1_expected_error"' in missing.text
+    as_staff.post(
+        goals,
+        {
+            "goal_1_description": "每周自己做饭",
+            "goal_1_expected": "三次",
+            "goal_1_weight": "2",
+            "goal_2_weight": "1",
+            "goal_3_weight": "1",
+        },
+    )
 
-    as_staff.post(complete, {"complete-outcome": "achieved", "complete-note": "每周上门两次"})
+    unscored = as_staff.post(complete, {"note": "done"})
+    assert unscored.status_code == 400
+    assert 'id="id_goal_1_error"' in unscored.text
+    as_staff.post(complete, {"goal_1": "1", "note": "每周上门两次"})
     referral.refresh_from_db()
     assert referral.status == Referral.Status.COMPLETED
     assert referral.outcome == "achieved"
+    assert (
+        "T-score 60.00"
+        in as_staff.get(reverse("referrals:inbox_referral", args=[referral.uuid])).text
+    )
 
 
 def test_recording_that_the_service_did_not_go_ahead(as_staff, referral):
     as_staff.post(reverse("referrals:answer", args=[referral.uuid, "accept"]))
 
     as_staff.post(
-        reverse("referrals:answer", args=[referral.uuid, "fail"]),
-        {"fail-reason_code": "could_not_contact"},
+        reverse("evaluation:fail", args=[referral.uuid]),
+        {"reason_code": "could_not_contact"},
     )
 
     referral.refresh_from_db()

@@ -17,7 +17,8 @@ from places import selectors as place_selectors
 class Command(BaseCommand):
     help = (
         "Create the demo organizations, users, providers, people and referrals, budgets, "
-        "tenders and contracts, and public pages, each through the services at its moment. "
+        "tenders and contracts, outcomes, survey answers, assessments and ratings, and "
+        "public pages, each through the services at its moment. "
         "Idempotent."
     )
 
@@ -28,7 +29,16 @@ class Command(BaseCommand):
             )
         # Imported only now: the demo tells its history with time-machine, a
         # development dependency that production settings need not have.
-        from demo import accounts, cms, contracts, history, marketplace, providers, referrals
+        from demo import (
+            accounts,
+            cms,
+            contracts,
+            evaluation,
+            history,
+            marketplace,
+            providers,
+            referrals,
+        )
 
         password = os.environ.get("DEMO_PASSWORD") or settings.DEMO_PASSWORD_DEFAULT
         try:
@@ -46,6 +56,7 @@ class Command(BaseCommand):
             referral_counts = referrals.seed_referrals(parties)
             marketplace_counts = marketplace.seed_marketplace(parties)
             contract_counts = contracts.seed_contracts(parties, password=password)
+            evaluation_counts = evaluation.seed_evaluation(parties)
             cms.seed_cms()
 
         self.stdout.write(
@@ -82,6 +93,17 @@ class Command(BaseCommand):
                     + contract_counts["unsigned"]
                 )
             )
+        outcomes, assessments = evaluation_counts["outcomes"], evaluation_counts["assessments"]
+        self.stdout.write(
+            f"Evaluation: {sum(outcomes.values())} outcomes ("
+            + ", ".join(f"{count} {state}" for state, count in sorted(outcomes.items()))
+            + f"), {evaluation_counts['survey_answers']} survey answers, "
+            f"{sum(assessments.values())} assessments ("
+            + ", ".join(f"{count} {state}" for state, count in sorted(assessments.items()))
+            + f"), {evaluation_counts['ratings']} ratings of "
+            f"{evaluation_counts['rated_providers']} providers; "
+            f"{evaluation_counts['newcomer']} is new and has no rating yet."
+        )
         self.stdout.write("")
         self.stdout.write("Demo logins (all with the same password):")
         # The console table is in English: operators read it, and Chinese

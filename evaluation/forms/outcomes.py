@@ -44,6 +44,9 @@ class GoalsForm(forms.Form):
                 label=_("Weight"),
                 choices=WEIGHTS,
                 coerce=int,
+                # A blank row sends no weight; it is left out, so it must not be an error.
+                required=False,
+                empty_value=1,
                 initial=goal.weight if goal else 1,
                 help_text=_("1 = matters least, 5 = matters most."),
             )

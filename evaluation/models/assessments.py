@@ -354,7 +354,7 @@ class AssessmentAttachment(models.Model):
     file = models.FileField(
         _("file"), storage=private_storage, upload_to=evidence_upload_path, max_length=255
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("file", "name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100, blank=True)
     uploaded_by = person_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)

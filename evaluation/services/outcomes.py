@@ -31,13 +31,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import record_change
-from core.errors import ApplicationError, InvalidTransition
+from core.errors import ApplicationError
 from core.lifecycle import move
 from evaluation import gas
 from evaluation import tasks as evaluation_tasks
 from evaluation.models.outcomes import MAX_GOALS, MAX_WEIGHT, OUTCOME_LIFECYCLE, Goal, Outcome
 from evaluation.services.ratings import schedule_rating_update
 from evaluation.services.surveys import invite_to_survey
+from referrals.selectors import lifecycle as referral_states
 from referrals.services import lifecycle as referral_lifecycle
 from referrals.services.common import locked_for
 
@@ -45,8 +46,9 @@ SOME_FIELDS = gettext_lazy("Some fields need attention.")
 # The referral statuses in which the provider may agree or change goals.
 GOAL_STATUSES = frozenset({"accepted", "in_service", "reopened"})
 # The referral statuses from which the service can be completed, or reported as not going ahead.
-COMPLETABLE = frozenset({"in_service", "reopened"})
-FAILABLE = frozenset({"accepted", "in_service", "reopened"})
+# Asked of the referrals lifecycle, never copied from it.
+COMPLETABLE = referral_states.statuses_that_may_become("completed")
+FAILABLE = referral_states.statuses_that_may_become("failed")
 DESCRIPTION_MAX = 500
 NOT_NOW = gettext_lazy(
     "Goals are agreed once the referral is accepted and until the service is completed."
@@ -200,11 +202,8 @@ def complete_with_goals(*, referral, user, attainments: Mapping, note: str = "")
     ``attainments`` maps each goal's number to its attainment.
     """
     referral = locked_for(user, "referrals.answer_referral", referral, service_first=True)
-    if referral.status not in COMPLETABLE:
-        raise InvalidTransition(
-            _("A referral that is “%(current)s” cannot be completed.")
-            % {"current": referral.get_status_display()}
-        )
+    # Refused in the lifecycle's own words before the goals are looked at.
+    referral_states.refuse_unless_allowed(referral.status, "completed")
     goals = list(Goal.objects.select_for_update().filter(referral_id=referral.pk))
     if not goals:
         raise ApplicationError(str(NO_GOALS), code="no_goals")

@@ -18,7 +18,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -41,7 +41,7 @@ PAGE_SIZE = 25
 TAB_LABELS = {
     "assigned": gettext_lazy("Assignments"),
     "in_progress": gettext_lazy("Drafts"),
-    "submitted": gettext_lazy("Submitted"),
+    "submitted": pgettext_lazy("assessments tab", "Submitted"),
     "returned": gettext_lazy("Returned"),
     "history": gettext_lazy("Accepted and cancelled"),
 }

@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.lifecycle import Lifecycle
 from core.storage import private_storage
@@ -24,7 +25,7 @@ class Bid(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("bid status", "Submitted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         NEEDS_RECONFIRMATION = "needs_reconfirmation", _("Needs reconfirmation after an amendment")
 

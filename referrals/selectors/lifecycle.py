@@ -13,7 +13,12 @@ from django.db.models import QuerySet
 from accounts.models import Role
 from accounts.rules import organizations_where
 from referrals.models.assessments import Need
-from referrals.models.lifecycle import ACTIVE_STATUSES, AWAITING_ANSWER, Referral
+from referrals.models.lifecycle import (
+    ACTIVE_STATUSES,
+    AWAITING_ANSWER,
+    REFERRAL_LIFECYCLE,
+    Referral,
+)
 from referrals.models.unmet_needs import UnmetNeed
 from referrals.rules import PROVIDER_ROLES
 from referrals.selectors.common import category_group, with_list_related
@@ -184,3 +189,13 @@ def referral_statistics() -> dict[str, dict[str, int]]:
 def failure_reasons() -> list[tuple[str, str]]:
     """Why a service may not go ahead: the choices, for other apps' forms."""
     return list(Referral.FailureReason.choices)
+
+
+def statuses_that_may_become(target: str) -> frozenset[str]:
+    """The referral statuses the lifecycle lets move to ``target`` (for other apps' offers)."""
+    return REFERRAL_LIFECYCLE.sources(target)
+
+
+def refuse_unless_allowed(current: str, target: str) -> None:
+    """Raise the lifecycle's own ``InvalidTransition`` when ``current`` cannot become ``target``."""
+    REFERRAL_LIFECYCLE.check(current, target)

@@ -306,6 +306,23 @@ def test_the_summary_hides_fewer_than_five_answers_and_shows_five():
 
 
 @pytest.mark.django_db
+def test_the_public_profile_shows_the_summary_only_from_five_answers(client):
+    provider = VerifiedProviderFactory()
+    service = ServiceFactory(provider=provider)
+    profile = reverse("providers:profile", args=[provider.uuid])
+    answers_for(service, MIN_AGGREGATE - 1)
+
+    hidden = client.get(profile).text
+    assert "What the people served said" in hidden
+    assert "Fewer than 5 answers so far" in hidden
+
+    answers_for(service, 1)
+    shown = client.get(profile).text
+    assert "from 5 answers" in shown
+    assert "Fewer than 5 answers so far" not in shown
+
+
+@pytest.mark.django_db
 def test_the_api_lists_only_aggregates_of_at_least_five_answers(client):
     counted, too_few = ServiceFactory(), ServiceFactory()
     answers_for(counted, MIN_AGGREGATE)

@@ -49,7 +49,7 @@ import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 HALF_LIFE_MONTHS = 12
 MIN_SD = 0.5
@@ -66,7 +66,7 @@ class Component:
     label: object
     share: float
     prior_weight: float
-    unit: object  # what one piece of evidence is, for "from 58 outcomes"
+    counted: object  # the count of its evidence in words: "58 outcomes", "1 outcome"
 
 
 COMPONENTS: tuple[Component, ...] = (
@@ -75,35 +75,35 @@ COMPONENTS: tuple[Component, ...] = (
         pgettext_lazy("rating component", "Outcomes"),
         0.35,
         5.0,
-        pgettext_lazy("rating evidence", "outcomes"),
+        ngettext_lazy("%(count)d outcome", "%(count)d outcomes", "count"),
     ),
     Component(
         "satisfaction",
         pgettext_lazy("rating component", "Satisfaction"),
         0.20,
         10.0,
-        pgettext_lazy("rating evidence", "survey answers"),
+        ngettext_lazy("%(count)d survey answer", "%(count)d survey answers", "count"),
     ),
     Component(
         "assessments",
         pgettext_lazy("rating component", "Assessments"),
         0.20,
         1.0,
-        pgettext_lazy("rating evidence", "assessments"),
+        ngettext_lazy("%(count)d assessment", "%(count)d assessments", "count"),
     ),
     Component(
         "notices",
         pgettext_lazy("rating component", "Contract performance"),
         0.10,
         3.0,
-        pgettext_lazy("rating evidence", "KPI ratings"),
+        ngettext_lazy("%(count)d KPI rating", "%(count)d KPI ratings", "count"),
     ),
     Component(
         "responsiveness",
         pgettext_lazy("rating component", "Responsiveness"),
         0.15,
         10.0,
-        pgettext_lazy("rating evidence", "referrals answered"),
+        ngettext_lazy("%(count)d referral answered", "%(count)d referrals answered", "count"),
     ),
 )
 BY_NAME = {component.name: component for component in COMPONENTS}
@@ -219,8 +219,9 @@ def prior_from(*, weight: float, total: float, squares: float) -> Prior:
     return Prior(mean=mean, sd=max(math.sqrt(var), MIN_SD), weight=weight)
 
 
-def unit_label(name: str):
-    return BY_NAME[name].unit
+def evidence_in_words(name: str, count: int) -> str:
+    """How much evidence a component rests on, in words: "58 outcomes", "1 survey answer"."""
+    return BY_NAME[name].counted % {"count": count}
 
 
 NO_RATING = _("No rating yet")

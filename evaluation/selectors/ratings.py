@@ -185,7 +185,7 @@ def breakdown_rows(rating: ProviderRating) -> list[dict]:
                 "raw": part.get("raw"),
                 "count": part.get("count", 0),
                 "band": part.get("band"),
-                "unit": component.unit,
+                "counted": method.evidence_in_words(component.name, part.get("count", 0)),
                 "at_mean": not part.get("count"),
             }
         )

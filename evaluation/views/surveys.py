@@ -47,7 +47,7 @@ def _private(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "strict-origin"
         return response
 
     return never_cache(wrapped)
@@ -144,7 +144,7 @@ def _slip_context(request, uuid) -> dict:
 def survey_slip(request, uuid):
     """The printable slip: the link written out, its QR code, and how to answer."""
     response = render(request, "evaluation/surveys/slip.html", _slip_context(request, uuid))
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 

@@ -35,7 +35,7 @@ def survey_url(invitation) -> str:
 
 def assert_private(response):
     assert response["X-Robots-Tag"].startswith("noindex")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-store" in response["Cache-Control"]
 
 
@@ -183,7 +183,7 @@ def test_the_slip_has_the_link_its_qr_code_and_no_personal_data(client, slip_inv
     response = client.get(reverse("evaluation:survey_slip", args=[referral.uuid]))
 
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     page = response.content.decode()
     assert f"http://testserver/survey/{slip_invitation.token}/" in page
     assert "<svg" in page and "<path" in page

@@ -11,8 +11,8 @@ MANAGE := $(VENV)/bin/python manage.py
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 ARGS ?=
 
-.PHONY: help setup run test lint ci-checks migrations-check system-check schema-check messages migrate \
-	worker beat clean
+.PHONY: help setup run test api-fuzz lint ci-checks migrations-check system-check schema-check messages \
+	migrate worker beat clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
@@ -28,6 +28,9 @@ run: migrate ## set up, migrate, load areas and demo data, serve http://127.0.0.
 
 test: setup ## run the whole test suite; extra pytest arguments with ARGS="-k bids"
 	@bash scripts/test.sh $(ARGS)
+
+api-fuzz: setup ## the API against its OpenAPI schema (schemathesis, demo data, four roles)
+	@bash scripts/api_fuzz.sh $(ARGS)
 
 lint: setup ## ruff lint and format check (both run, either fails the target)
 	@status=0; \

@@ -9,9 +9,10 @@ recorded with the names of the fields changed, never their values (a password
 change says "password"). A role is never deleted, only made inactive, so the
 history stays.
 
-API tokens have no admin page: shown there, any token could be copied and
-used to act, unseen, as its owner. People get their own token from
-``POST /api/v1/auth/token/``.
+API tokens (``APIToken``) have no admin page: a token acts as its owner, who
+alone issues, sees and revokes theirs, at ``/app/tokens/`` or through the API.
+django-rest-knox's own admin registers its ``AuthToken``, which ``APIToken``
+replaces (``KNOX_TOKEN_MODEL``), so Django ignores it.
 """
 
 from django import forms
@@ -19,16 +20,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken import admin as _token_admin  # noqa: F401 (registers TokenProxy)
-from rest_framework.authtoken.models import TokenProxy
 
 from accounts import services
 from accounts.models import Membership, Organization, User
 from core.audit import record_change
 from core.models import AuditEvent
-
-if admin.site.is_registered(TokenProxy):
-    admin.site.unregister(TokenProxy)
 
 
 class AuditedAdminMixin:

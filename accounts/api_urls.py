@@ -7,8 +7,10 @@ from accounts import api
 
 router = SimpleRouter()
 router.register("organizations", api.OrganizationViewSet, basename="api-organizations")
+router.register("auth/tokens", api.APITokenViewSet, basename="api-tokens")
 
 urlpatterns = [
+    path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),
     path("me/", api.MeView.as_view(), name="api-me-list"),
     *router.urls,
 ]

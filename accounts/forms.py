@@ -26,3 +26,17 @@ class SignInForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class APITokenForm(forms.Form):
+    """The name of a new API token: what its owner will recognise it by."""
+
+    name = forms.CharField(
+        label=_("What is the token for?"),
+        max_length=100,
+        help_text=_(
+            "A name you will recognise when you decide whether to revoke it, "
+            "such as “monthly report script” or “case management system”."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -1,8 +1,9 @@
-"""Users, the organizations they act for, and their roles (SPEC §4).
+"""Users, the organizations they act for, their roles (SPEC §4) and their API tokens.
 
 One ``Organization`` table holds every party, as OCDS does: agencies,
 providers, assessors and the platform operator. A person acts through a
-``Membership`` that names the organization and the role.
+``Membership`` that names the organization and the role. Programs act for a
+person with an ``APIToken``.
 """
 
 import uuid
@@ -10,6 +11,8 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from knox.models import AbstractAuthToken
 
 from accounts.validators import validate_credit_code
 from core.i18n import in_active_language
@@ -151,3 +154,31 @@ class Membership(models.Model):
                     }
                 }
             )
+
+
+class APIToken(AbstractAuthToken):
+    """A key a program sends as ``Authorization: Token <key>`` to act as its owner.
+
+    django-rest-knox keeps only a SHA-512 digest of the key (``digest``) and its
+    first characters in clear (``token_key``, how knox finds the row), so a copy
+    of the database gives nobody a working key. Every token expires
+    (``API_TOKEN_TTL_DAYS``); its owner names it, sees when it expires and
+    revokes it. Pages and the API refer to a token by its ``uuid``, never by
+    anything derived from the key.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(pgettext_lazy("API token", "name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.name or self.key_start
+
+    @property
+    def key_start(self) -> str:
+        """The first characters of the key, enough for its owner to tell tokens apart."""
+        return f"{self.token_key[:8]}…"

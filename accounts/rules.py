@@ -83,6 +83,14 @@ def is_supervisor_of(user, organization):
     return organization.pk in organizations_where(user, Role.SUPERVISOR)
 
 
+@rules.predicate
+def is_api_token_owner(user, token):
+    """A token acts as the person it was issued to; only they see and revoke it."""
+    if token is None or not user or not user.is_authenticated:
+        return False
+    return token.user_id == user.pk
+
+
 is_signed_in = rules.is_authenticated
 
 rules.add_perm("accounts.view_workspace", is_signed_in)

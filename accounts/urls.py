@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from accounts import views
+from accounts.views import audit, sign_in, tokens, workspace
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("accounts/login/", views.SignInView.as_view(), name="login"),
-    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
-    path("app/", views.workspace, name="workspace"),
-    path("app/audit/", views.audit_log, name="audit_log"),
+    path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
+    path("accounts/logout/", sign_in.SignOutView.as_view(), name="logout"),
+    path("app/", workspace.workspace, name="workspace"),
+    path("app/audit/", audit.audit_log, name="audit_log"),
+    path("app/tokens/", tokens.api_tokens, name="api_tokens"),
+    path("app/tokens/revoke-all/", tokens.revoke_all_api_tokens, name="revoke_all_api_tokens"),
+    path("app/tokens/<uuid:uuid>/revoke/", tokens.revoke_api_token, name="revoke_api_token"),
 ]

@@ -109,6 +109,15 @@ register(
         ),
         url_name="api-docs",
     ),
+    WorkspaceAction(
+        roles=ALL_ROLES,
+        title=_("Your API tokens"),
+        text=_(
+            "See the tokens your programs use and when each expires; make a new one "
+            "or revoke those you no longer need."
+        ),
+        url_name="accounts:api_tokens",
+    ),
     order=0,
 )
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
+from cms import selectors
 from cms.models import Feedback, FeedbackEvent
 from cms.models.feedback import FEEDBACK_LIFECYCLE
 from cms.rules import is_feedback_of_own_agency
@@ -41,6 +42,9 @@ TRACKING_NUMBER_PATTERN = re.compile(
 # Without accounts or third-party services, the address a submission comes from is
 # the only handle on a flood: five pieces of feedback an hour is plenty for a person.
 SUBMISSIONS_PER_HOUR = 5
+# A tracking number is a bearer token: looking them up is limited too, so that nobody
+# can try numbers until one answers. A person checks one number a few times.
+LOOKUPS_PER_HOUR = 20
 RATE_WINDOW_SECONDS = 60 * 60
 
 # The city whose lead agency receives what no district bureau takes: Shanghai, as a
@@ -54,6 +58,10 @@ TOO_MANY_SUBMISSIONS = gettext_lazy(
 NO_AGENCY = gettext_lazy(
     "Feedback cannot be received at the moment because no agency is set up to answer it. "
     "Please call the 12345 government service hotline."
+)
+TOO_MANY_LOOKUPS = gettext_lazy(
+    "You have checked a lot of tracking numbers from this connection in the last hour. Please "
+    "wait an hour and try again, or call the 12345 government service hotline."
 )
 REPLY_REQUIRED = gettext_lazy("Write the answer: the person reads it with their tracking number.")
 NOT_YOUR_FEEDBACK = gettext_lazy("Only the agency this feedback was sent to can answer it.")
@@ -99,25 +107,43 @@ def responsible_agency(area: Area | None) -> Organization | None:
     return agencies.filter(area__code__in=LEAD_AGENCY_AREA_CODES, parent__isnull=True).first()
 
 
-def _rate_key(client_ip: str) -> str:
-    return f"cms:feedback-submissions:{client_ip}"
+def _rate_key(client_ip: str, what: str = "submissions") -> str:
+    return f"cms:feedback-{what}:{client_ip}"
 
 
-def _recent_submissions(client_ip: str) -> list[float]:
-    # The times of the submissions in the last hour (a sliding window). Judged by
-    # our own clock, not the cache server's expiry, so the rule is the same on
-    # every cache backend.
+def _recent(client_ip: str, what: str = "submissions") -> list[float]:
+    # The times of the submissions (or lookups) in the last hour (a sliding window).
+    # Judged by our own clock, not the cache server's expiry, so the rule is the same
+    # on every cache backend.
     cutoff = timezone.now().timestamp() - RATE_WINDOW_SECONDS
-    return [moment for moment in cache.get(_rate_key(client_ip)) or [] if moment > cutoff]
+    return [moment for moment in cache.get(_rate_key(client_ip, what)) or [] if moment > cutoff]
+
+
+def _count(client_ip: str, what: str = "submissions") -> None:
+    moments = [*_recent(client_ip, what), timezone.now().timestamp()]
+    cache.set(_rate_key(client_ip, what), moments, timeout=RATE_WINDOW_SECONDS)
 
 
 def feedback_rate_exceeded(client_ip: str) -> bool:
-    return len(_recent_submissions(client_ip)) >= SUBMISSIONS_PER_HOUR
+    return len(_recent(client_ip)) >= SUBMISSIONS_PER_HOUR
 
 
 def _count_submission(client_ip: str) -> None:
-    moments = [*_recent_submissions(client_ip), timezone.now().timestamp()]
-    cache.set(_rate_key(client_ip), moments, timeout=RATE_WINDOW_SECONDS)
+    _count(client_ip)
+
+
+def look_up_status(*, number: str, client_ip: str):
+    """The public status of the feedback with this tracking number, or None.
+
+    Every lookup counts against the connection's hourly allowance, found or not
+    (``LOOKUPS_PER_HOUR``); past it, ``ApplicationError`` "rate_limited". Every
+    number, well-formed or not, takes the same path: one lookup and the same "not
+    found", so the answer does not hint at what exists.
+    """
+    if len(_recent(client_ip, "lookups")) >= LOOKUPS_PER_HOUR:
+        raise ApplicationError(TOO_MANY_LOOKUPS, code="rate_limited")
+    _count(client_ip, "lookups")
+    return selectors.feedback_status(normalize_tracking_number(number))
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from django.urls import include, path
 from core import api as core_api
 
 urlpatterns = [
-    path("auth/token/", core_api.ObtainTokenView.as_view(), name="api-token"),
     path("", core_api.APIRootView.as_view(), name="api-root"),
     path("", include("places.api_urls")),
     path("", include("taxonomy.api_urls")),

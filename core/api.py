@@ -1,4 +1,4 @@
-"""API building blocks shared by every app: pagination, error format, token exchange, root.
+"""API building blocks shared by every app: pagination, error format, root.
 
 Errors always come back as JSON a person can act on::
 
@@ -14,13 +14,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, permissions, serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -89,26 +86,6 @@ def exception_handler(exc, context):
     return response
 
 
-class ObtainTokenView(APIView):
-    """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
-
-    authentication_classes = []
-    permission_classes = [permissions.AllowAny]  # public by design: this is the login
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
-    serializer_class = AuthTokenSerializer
-
-    @extend_schema(
-        request=AuthTokenSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-    )
-    def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
-
-
 class APIRootView(APIView):
     """Entry point of the API: links to the resources and the documentation."""
 
@@ -141,6 +118,7 @@ API_ROOT_LINKS = [
     "service-tiers",
     "organizations",
     "me",
+    "tokens",
     "providers",
     "services",
     "sites",

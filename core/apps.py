@@ -8,5 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Register the system checks of the encryption and blind-index keys so
-        # `manage.py check` reports a broken configuration before any request.
-        from core import blind_index, crypto  # noqa: F401
+        # `manage.py check` reports a broken configuration before any request,
+        # and the deployment check of published keys (`check --deploy`).
+        from core import blind_index, checks, crypto  # noqa: F401

@@ -7,17 +7,20 @@ central subsidy, the welfare lottery fund, the Disabled Persons' Federation
 still waiting for ``finance``; its tenders are in every state: a draft; one
 published with an answered and an unanswered question; one open for bids with
 sealed bids from ``ngo_admin``'s and ``ngo2_admin``'s providers; one under
-evaluation, where the chair has started and a partner agency's caseworker has
-scored; one awarded in its standstill with the money committed; three
-complete (the awards ``demo.contracts`` makes its contracts from); one
-cancelled; one closed unsuccessful when nobody bid. Every step goes through
+evaluation, where the chair has started and the two other members (a partner
+agency's caseworker and ``supervisor``) have scored; one awarded in its
+standstill with the money committed; three complete (the awards
+``demo.contracts`` makes its contracts from); one cancelled; one closed
+unsuccessful when nobody bid. Every panel has three members; ``commissioner``
+chairs it and recommends the award, and the bureau's supervisor approves it
+(four eyes: never the recommender or the chair). Every step goes through
 ``marketplace.services`` at the moment it happened (``demo.history.as_of``, and
 ``now`` where a service takes it), so the ledger, tender history, alerts and
 sealed bids are what they would be in use; finance officers of the partner
-funds act in that history without signing in. Idempotent: budgets are found by
-lead agency and name, contributions by budget, funder, year and source,
-tenders by lead agency and Chinese title; a tender that exists is left as it
-is (beat may have moved it on since).
+funds and the bureau's supervisor act in that history without signing in.
+Idempotent: budgets are found by lead agency and name, contributions by budget,
+funder, year and source, tenders by lead agency and Chinese title; a tender
+that exists is left as it is (beat may have moved it on since).
 """
 
 import datetime
@@ -58,6 +61,8 @@ HISTORY_PEOPLE = {
     "lottery_finance": ("钱海燕", "welfare_lottery", Role.FINANCE),
     "cdpf_finance": ("冯志刚", "disabled_federation", Role.FINANCE),
     "charity_finance": ("沈佳怡", "charity", Role.FINANCE),
+    # approves the awards the commissioner recommends (four eyes)
+    "bureau_supervisor": ("黄志明", "civil_affairs", Role.SUPERVISOR),
 }
 # The provider each bidding username acts for (index into DemoParties.providers; each
 # registered its NGO in demo.providers).
@@ -259,8 +264,10 @@ class TenderPlan:
     lots: tuple[tuple[str, str, Decimal, str], ...] = ()  # title_zh, title_en, max, district
     questions: tuple[tuple[int, str, str], ...] = ()  # provider, question, answer ("": none yet)
     bids: tuple[BidPlan, ...] = ()
-    panel: tuple[str, ...] = ()  # members besides the chair (``commissioner``)
-    # (bid index, criterion order, the member's score): a wide disagreement the chair settles
+    # members besides the chair (``commissioner``): a panel has at least three people
+    panel: tuple[str, ...] = ()
+    # (bid index, criterion order, the score of the first member named in ``panel``): a wide
+    # disagreement the chair settles
     disagreement: tuple[int, int, Decimal] | None = None
     approve: int | None = None  # the day the award is approved (standstill: 10 days)
     reason: str = ""  # of a cancellation
@@ -301,7 +308,7 @@ TENDERS = (
             BidPlan(0, Decimal("742000.00"), Decimal("8.5")),
             BidPlan(1, Decimal("768000.00"), Decimal("7.0")),
         ),
-        panel=("supervisor",),
+        panel=("supervisor", "caseworker2"),
         approve=-122,
         eligibility={"min_certified_social_workers": 3},
     ),
@@ -359,7 +366,7 @@ TENDERS = (
             BidPlan(0, Decimal("1320000.00"), Decimal("7.0")),
             BidPlan(3, Decimal("1450000.00"), Decimal("6.5")),
         ),
-        panel=("supervisor",),
+        panel=("supervisor", "caseworker2"),
         # the supervisor scores the second bid's service plan far below the chair
         disagreement=(1, 2, Decimal("3.0")),
         approve=-3,
@@ -389,7 +396,7 @@ TENDERS = (
             BidPlan(2, Decimal("930000.00"), Decimal("8.0")),
             BidPlan(0, Decimal("895000.00"), Decimal("7.5")),
         ),
-        panel=("caseworker2",),
+        panel=("caseworker2", "supervisor"),
     ),
     TenderPlan(
         state=State.CANCELLED,
@@ -539,7 +546,7 @@ TENDERS = (
             BidPlan(0, Decimal("486000.00"), Decimal("8.5")),
             BidPlan(3, Decimal("505000.00"), Decimal("7.0")),
         ),
-        panel=("supervisor",),
+        panel=("supervisor", "caseworker2"),
         approve=-128,
         eligibility={"min_certified_social_workers": 3},
     ),
@@ -570,7 +577,7 @@ TENDERS = (
             BidPlan(1, Decimal("558000.00"), Decimal("8.0")),
             BidPlan(2, Decimal("575000.00"), Decimal("7.0")),
         ),
-        panel=("supervisor",),
+        panel=("supervisor", "caseworker2"),
         approve=-36,
     ),
 )
@@ -598,6 +605,11 @@ class _Demo:
     @property
     def commissioner(self) -> User:
         return self.users["commissioner"]
+
+    @property
+    def award_approver(self) -> User:
+        """Neither the recommender nor the chair (``commissioner``): the bureau's supervisor."""
+        return self.users["bureau_supervisor"]
 
     @property
     def lead_agency(self) -> Organization:
@@ -817,7 +829,7 @@ def _evaluate(demo: _Demo, tender: Tender, plan: TenderPlan, bids: list[Bid]) ->
         with history.as_of(day):
             for position, (bid, item) in enumerate(zip(to_score, plan.bids, strict=False)):
                 scores = {c.pk: _score(item.strength, number, c) for c in scored}
-                if plan.disagreement and not is_chair:
+                if plan.disagreement and member.user.username == plan.panel[0]:
                     bid_index, order, value = plan.disagreement
                     if bid_index == position:
                         scores[next(c.pk for c in scored if c.order == order)] = value
@@ -852,7 +864,7 @@ def _award(demo: _Demo, tender: Tender, plan: TenderPlan) -> None:
         )
     approved = demo.moment(plan.approve, WORK_HOUR)
     with history.as_of(approved):
-        marketplace_services.approve_award(award=award, actor=demo.commissioner, now=approved)
+        marketplace_services.approve_award(award=award, actor=demo.award_approver, now=approved)
 
 
 def _cancel(demo: _Demo, tender: Tender, plan: TenderPlan) -> None:

@@ -337,6 +337,39 @@ def is_award_commissioner(user, award) -> bool:
 
 
 @rules.predicate
+def is_tender_supervisor(user, tender) -> bool:
+    """A supervisor of the tender's lead agency: follows it, and may approve its awards."""
+    if tender is None:
+        return False
+    return tender.lead_agency_id in organizations_where(user, Role.SUPERVISOR)
+
+
+@rules.predicate
+def is_award_supervisor(user, award) -> bool:
+    return award is not None and is_tender_supervisor(user, award.tender)
+
+
+@rules.predicate
+def recommended_award(user, award) -> bool:
+    """The person who recommended the award."""
+    return award is not None and user.is_authenticated and award.recommended_by_id == user.pk
+
+
+@rules.predicate
+def chaired_award_panel(user, award) -> bool:
+    """The chair of the panel that evaluated the award's bids (and moderated their scores)."""
+    return award is not None and is_panel_chair(user, award.tender)
+
+
+# Four eyes, as procurement rules require: whoever recommended an award or
+# chaired the panel that ranked the bids never approves it. Another commissioner
+# or a supervisor of the lead agency does — and commits the money.
+may_approve_awards_of_lead_agency = is_award_commissioner | is_award_supervisor
+took_part_in_award = recommended_award | chaired_award_panel
+can_approve_award = may_approve_awards_of_lead_agency & ~took_part_in_award
+
+
+@rules.predicate
 def can_recommend_award(user, tender) -> bool:
     """The panel chair or a commissioner of the lead agency, once prices are revealed."""
     if tender is None or not prices_revealed(tender):
@@ -384,7 +417,7 @@ rules.add_perm("marketplace.view_panel", is_panel_member | is_tender_commissione
 rules.add_perm("marketplace.score_bid", can_score)
 rules.add_perm("marketplace.moderate_scores", can_moderate)
 rules.add_perm("marketplace.recommend_award", can_recommend_award)
-rules.add_perm("marketplace.approve_award", is_award_commissioner)
+rules.add_perm("marketplace.approve_award", can_approve_award)
 rules.add_perm("marketplace.cancel_award", is_award_commissioner)
 rules.add_perm("marketplace.lodge_complaint", can_lodge_complaint)
 rules.add_perm("marketplace.resolve_complaint", is_complaint_commissioner)

@@ -40,7 +40,11 @@ register(
     WorkspaceAction(
         roles=frozenset({Role.FINANCE, Role.SUPERVISOR}),
         title=_("Your agency's tenders"),
-        text=_("Follow your agency's tenders from draft to award."),
+        # Four eyes: a supervisor may approve the awards the commissioners recommend.
+        text=_(
+            "Follow your agency's tenders from draft to award; supervisors also approve the "
+            "awards its commissioners recommend."
+        ),
         url_name="marketplace:manage_tenders",
     ),
     WorkspaceAction(

@@ -84,7 +84,9 @@ def district_code_of(area: Area | None) -> str | None:
 class ProviderSerializer(serializers.ModelSerializer):
     name_zh = serializers.CharField(source="organization.name_zh", read_only=True)
     name_en = serializers.CharField(source="organization.name_en", read_only=True)
-    credit_code = serializers.CharField(source="organization.credit_code", read_only=True)
+    credit_code = serializers.CharField(
+        source="organization.credit_code", read_only=True, allow_null=True
+    )
     district = serializers.SerializerMethodField(
         help_text=_("12-digit GB/T 2260 code of the provider's district")
     )
@@ -114,8 +116,13 @@ class ProviderSerializer(serializers.ModelSerializer):
             "verified_at",
         ]
         read_only_fields = fields
+        # DRF drops ``allow_blank`` from read-only fields; these answer "" until filled
+        # in, and the schema must say so (an enum or a format does not allow "").
+        extra_kwargs = {
+            name: {"allow_blank": True} for name in ("grade_source", "website", "public_email")
+        }
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_district(self, provider) -> str | None:
         return district_code_of(provider.organization.area)
 
@@ -410,8 +417,8 @@ class ServiceViewSet(
 
 class SiteSerializer(serializers.ModelSerializer):
     provider = serializers.UUIDField(source="provider.uuid", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Site

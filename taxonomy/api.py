@@ -15,7 +15,7 @@ from taxonomy.models import NeedCategory, ServiceTier
 class NeedCategorySerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = NeedCategory

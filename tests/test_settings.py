@@ -1,6 +1,7 @@
 """Settings come from the environment (SPEC §2).
 
-Production refuses to start when a secret is missing and says which one; REDIS_URL
+Production refuses to start when a secret is missing, or is a value the repository
+publishes (config/published_keys.py), and says which one; REDIS_URL
 turns Celery and the cache from in-process into Redis. Settings are read once per
 process, so each case starts a fresh interpreter with an environment made for it.
 """
@@ -8,12 +9,15 @@ process, so each case starts a fresh interpreter with an environment made for it
 import base64
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from config import published_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -93,6 +97,49 @@ def test_production_refuses_to_start_naming_the_missing_variable(name, how, tmp_
     error = result.stderr.strip().splitlines()[-1]
     assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
     assert name in error.split(), error
+
+
+# Values this repository publishes (config/published_keys.py), one per variable
+# that holds a key, password or passphrase; the keys from both defaults.
+PUBLISHED_IN_PRODUCTION = [
+    ("SECRET_KEY", published_keys.DEV_SECRET_KEY),
+    ("SECRET_KEY", published_keys.TEST_SECRET_KEY),
+    ("FIELD_ENCRYPTION_KEYS", published_keys.DEV_FIELD_ENCRYPTION_KEYS),
+    (
+        "FIELD_ENCRYPTION_KEYS",
+        "k2:"
+        + base64.b64encode(secrets.token_bytes(32)).decode()
+        + ",old:"
+        + published_keys.TEST_FIELD_ENCRYPTION_KEYS.partition(":")[2],
+    ),
+    ("BLIND_INDEX_KEY", published_keys.DEV_BLIND_INDEX_KEY),
+    ("BLIND_INDEX_KEY", published_keys.TEST_BLIND_INDEX_KEY),
+    ("DATABASE_URL", "postgres://socialservices_app:secret@db:5432/socialservices"),
+    ("REDIS_URL", "redis://:pass@127.0.0.1:6379/0"),
+    ("EMAIL_HOST_PASSWORD", "demo-pass-2026"),
+    ("CONTRACT_SIGNING_KEY_PASSPHRASE", "secret"),
+]
+
+
+# Ids without the values: one is partly random, and pytest-xdist workers must
+# collect the same tests.
+@pytest.mark.parametrize(
+    "name, value",
+    PUBLISHED_IN_PRODUCTION,
+    ids=[f"{name}-{number}" for number, (name, _) in enumerate(PUBLISHED_IN_PRODUCTION)],
+)
+def test_production_refuses_to_start_with_a_published_key_naming_it(name, value, tmp_path):
+    env = production_environment(tmp_path) | {name: value}
+
+    result = run_python(START_DJANGO, env)
+
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
+    assert "Published keys refused" in error
+    assert re.findall(r"[A-Z][A-Z_]+", error).count(name) == 1, error
+    assert value not in error
 
 
 READ_BASE_SETTINGS = """

@@ -99,7 +99,6 @@ def _thanks(request, tracking_number):
         "cms/feedback/thanks.html",
         {
             "tracking_number": tracking_number,
-            "status_url": f"{reverse('cms:feedback_status')}?number={tracking_number}",
             "breadcrumbs": _breadcrumbs(
                 (_("Feedback and complaints"), reverse("cms:feedback")),
                 (_("Thank you"), ""),
@@ -111,16 +110,21 @@ def _thanks(request, tracking_number):
 @public
 @never_cache
 def status(request):
-    form = FeedbackStatusLookupForm(request.GET if "number" in request.GET else None)
+    """Look up a tracking number, sent by POST so that it never sits in an address (access
+    logs, browser history, Referer); an address with ``?number=`` only shows the form."""
+    form = FeedbackStatusLookupForm(request.POST if request.method == "POST" else None)
     found = None
     looked_up = False
+    status_code = 200
     if form.is_bound and form.is_valid():
-        looked_up = True
-        # Every well-formed or malformed number takes the same path: one lookup, and
-        # the same "not found" page, so the answer does not hint at what exists.
-        found = selectors.feedback_status(
-            services.normalize_tracking_number(form.cleaned_data["number"])
-        )
+        try:
+            found = services.look_up_status(
+                number=form.cleaned_data["number"], client_ip=client_ip(request) or "unknown"
+            )
+            looked_up = True
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+            status_code = 429
     response = render(
         request,
         "cms/feedback/status.html",
@@ -133,8 +137,8 @@ def status(request):
                 (_("Check the status"), ""),
             ),
         },
+        status=status_code,
     )
-    # The number in the address must not travel to other sites in the Referer header.
     response["Referrer-Policy"] = "same-origin"
     return response
 

@@ -5,9 +5,12 @@ Values that differ between machines come from environment variables through
 each of them.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from config.env import env, env_bool, env_int, env_list
 
@@ -50,12 +53,13 @@ INSTALLED_APPS = [
     "taggit",
     # third party
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.NoCookiesInSharedCachesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "core.middleware.RequestContextMiddleware",
     "core.middleware.PrivateResponsesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -200,6 +207,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: Django tells it of every saved password change, and it revokes
+    # the person's API tokens (accounts/passwords.py).
+    {"NAME": "accounts.passwords.RevokeAPITokensOnPasswordChange"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:workspace"
@@ -313,6 +323,11 @@ OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-xxxxxx-sc")
 # Name of the publisher in OCDS packages; empty: the site name (WAGTAIL_SITE_NAME).
 OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", "")
 
+# Four eyes on awards: an evaluation panel has at least this many members, the
+# chair included; the award is approved by someone who neither recommended it
+# nor chaired the panel (marketplace.rules.can_approve_award).
+PANEL_MIN_MEMBERS = env_int("PANEL_MIN_MEMBERS", 3)
+
 # --- Wagtail --------------------------------------------------------------
 WAGTAIL_SITE_NAME = "社会服务联合购买与转介平台"
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
@@ -320,11 +335,14 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No avatars from gravatar.com: the admin works offline, sends nobody's e-mail hash
+# elsewhere, and its Content-Security-Policy allows images from this site only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # default deny: every endpoint states who may use it
@@ -345,10 +363,19 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min", "anon": "120/min"},
 }
+# API tokens (django-rest-knox): hashed at rest, each expires after this many days;
+# their owner lists and revokes them at /app/tokens/, a password change revokes all.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+KNOX_TOKEN_MODEL = "accounts.APIToken"  # noqa: S105 - a model label, not a secret
+# knox's own migrations would still create its replaced knox_authtoken table (they do not
+# declare the model swappable); without them Django creates no table for a replaced model.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS), "AUTH_HEADER_PREFIX": "Token"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social services commissioning and referral API",
     "DESCRIPTION": "Pooled budgets, tenders, providers, referrals and outcomes. "
-    "Authenticate with POST /api/v1/auth/token/ and send 'Authorization: Token <key>'.",
+    "Authenticate with POST /api/v1/auth/token/ and send 'Authorization: Token <key>'. "
+    "Tokens expire; list and revoke yours at /api/v1/auth/tokens/.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -377,6 +404,9 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "marketplace.models.Complaint.Status",
         "ComplaintOutcomeEnum": "marketplace.api.awards.COMPLAINT_OUTCOMES",
         "OutcomeEnum": "referrals.models.Referral.Outcome",
+        "ContractStatusEnum": "contracts.models.contracts.Contract.Status",
+        "MilestoneKindEnum": "contracts.models.milestones.Milestone.Kind",
+        "MilestoneStatusEnum": "contracts.models.milestones.Milestone.Status",
     },
 }
 
@@ -384,6 +414,67 @@ SPECTACULAR_SETTINGS = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. Pages
+# keep their scripts and styles in static files; the only outside origin is the map's
+# tile server. CSP_REPORT_ONLY=true sends the same policy as
+# Content-Security-Policy-Report-Only, which browsers report but do not enforce.
+_MAP_TILES = urlsplit(MAP_TILE_URL or "")
+_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"]
+    + ([f"{_MAP_TILES.scheme}://{_MAP_TILES.netloc.replace('{s}', '*')}"] if MAP_TILE_URL else []),
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+# Pages of libraries that need inline code get a looser policy, by path prefix: each
+# directive named here replaces the site's. Wagtail's admin runs inline scripts and
+# styles, shows images it makes in the browser, and previews a page in a frame of its
+# own; Swagger UI's page has a <style> block. Everything not named stays as strict as on
+# the site (the Django admin needs nothing more).
+CONTENT_SECURITY_POLICY_RELAXED_PATHS = {
+    "/cms-admin/": {
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "frame-ancestors": [SELF],
+    },
+    "/api/docs/": {"style-src": [SELF, UNSAFE_INLINE]},
+}
+# Permissions-Policy: the browser features the product never uses, refused to every
+# page and to anything a page might embed (core.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 LOGGING = {
     "version": 1,

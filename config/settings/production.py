@@ -1,6 +1,7 @@
 """Production settings: every secret must come from the environment.
 
-Importing this module with a secret missing raises ``ImproperlyConfigured``
+Importing this module with a secret missing, or set to a value this repository
+publishes (``config/published_keys.py``), raises ``ImproperlyConfigured``
 naming the variable, so a misconfigured server refuses to start instead of
 running with a guessable key.
 """
@@ -8,6 +9,7 @@ running with a guessable key.
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env, env_bool, env_int, require
+from config.published_keys import refuse_published
 
 from .base import *  # noqa: F403
 
@@ -26,6 +28,18 @@ if not ALLOWED_HOSTS:
         "The environment variable ALLOWED_HOSTS must name at least one host."
     )
 ALLOW_DEMO_SEED = False
+# Keys and passwords anyone can read in this repository protect nothing.
+refuse_published(
+    {
+        "SECRET_KEY": SECRET_KEY,
+        "FIELD_ENCRYPTION_KEYS": FIELD_ENCRYPTION_KEYS,
+        "BLIND_INDEX_KEY": BLIND_INDEX_KEY,
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,  # noqa: F405
+        "EMAIL_HOST_PASSWORD": EMAIL_HOST_PASSWORD,  # noqa: F405
+        "CONTRACT_SIGNING_KEY_PASSPHRASE": CONTRACT_SIGNING_KEY_PASSPHRASE,  # noqa: F405
+    }
+)
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,18 +4,18 @@ unless REDIS_URL is set (then Celery still runs eagerly but the cache is Redis).
 import os
 from urllib.parse import urlsplit, urlunsplit
 
+from config import published_keys
 from config.env import env
 
 from .base import *  # noqa: F403
 from .base import REDIS_URL
 
 DEBUG = False
-SECRET_KEY = "test-only-key"  # noqa: S105
+# Published defaults (config/published_keys.py), which production refuses.
+SECRET_KEY = published_keys.TEST_SECRET_KEY
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-FIELD_ENCRYPTION_KEYS = env(
-    "FIELD_ENCRYPTION_KEYS", "t1:dGVzdC1rZXktMS10ZXN0LWtleS0xLXRlc3Qta2V5LTE="
-)
-BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktdGVzdC1ibGluZC0x")
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS", published_keys.TEST_FIELD_ENCRYPTION_KEYS)
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", published_keys.TEST_BLIND_INDEX_KEY)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process so tests see their effects; with REDIS_URL set the
 # broker is still real for tests that publish to it explicitly.

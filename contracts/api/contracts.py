@@ -13,7 +13,7 @@ import django_filters
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -26,7 +26,12 @@ from contracts.api.common import (
 )
 from contracts.api.documents import ContractVersionActions
 from contracts.api.notices import ContractNoticeActions
-from contracts.api.payments import ContractMilestoneActions, MilestoneSerializer, claim_states
+from contracts.api.payments import (
+    ClaimableMilestoneSerializer,
+    ContractMilestoneActions,
+    MilestoneSerializer,
+    claim_states,
+)
 from contracts.models.contracts import Contract
 from contracts.models.funding import FundingShare
 from contracts.models.kpis import KPI, OutcomeTarget
@@ -48,6 +53,9 @@ class KPISerializer(serializers.ModelSerializer):
             "measure",
         ]
         read_only_fields = fields
+        # "" for a KPI the platform does not count (DRF drops ``allow_blank`` from
+        # read-only fields; the schema's enum must admit it).
+
 
 
 class OutcomeTargetSerializer(serializers.ModelSerializer):
@@ -55,6 +63,7 @@ class OutcomeTargetSerializer(serializers.ModelSerializer):
         model = OutcomeTarget
         fields = ["number", "description_zh", "description_en", "outcome_kind", "target", "unit"]
         read_only_fields = fields
+        extra_kwargs = {"outcome_kind": {"allow_blank": True}}
 
 
 class FundingShareSerializer(serializers.ModelSerializer):
@@ -91,7 +100,7 @@ class ContractSerializer(serializers.ModelSerializer):
     funding = FundingShareSerializer(source="funding_shares", many=True, read_only=True)
     kpis = KPISerializer(many=True, read_only=True)
     outcome_targets = OutcomeTargetSerializer(many=True, read_only=True)
-    milestones = serializers.SerializerMethodField()
+    milestones = MilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = Contract
@@ -127,9 +136,12 @@ class ContractSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(MilestoneSerializer(many=True))
-    def get_milestones(self, contract):
-        return MilestoneSerializer(contract.milestones.all(), many=True, context=self.context).data
+
+class ContractDetailSerializer(ContractSerializer):
+    """One contract opened: each milestone also says whether it can be claimed now
+    (``claim_states`` of the contract in the context)."""
+
+    milestones = ClaimableMilestoneSerializer(many=True, read_only=True)
 
 
 class ContractFilter(django_filters.FilterSet):
@@ -150,6 +162,7 @@ def _contracts(user):
     )
 
 
+@extend_schema_view(retrieve=extend_schema(responses=ContractDetailSerializer))
 class ContractViewSet(
     ContractVersionActions,
     ContractMilestoneActions,
@@ -190,12 +203,12 @@ class ContractViewSet(
             **self.get_serializer_context(),
             "claim_states": claim_states(fresh, fresh.milestones.all()),
         }
-        return Response(ContractSerializer(fresh, context=context).data)
+        return Response(ContractDetailSerializer(fresh, context=context).data)
 
     def retrieve(self, request, *args, **kwargs):
         return self._output(self.get_object())
 
-    @extend_schema(request=ContractNoteInputSerializer, responses=ContractSerializer)
+    @extend_schema(request=ContractNoteInputSerializer, responses=ContractDetailSerializer)
     @action(detail=True, methods=["post"])
     def send(self, request, *args, **kwargs):
         """Send a complete draft to both parties' signatories (the terms are fixed from now on).
@@ -210,7 +223,7 @@ class ContractViewSet(
         )
         return self._output(contract)
 
-    @extend_schema(request=ContractReasonInputSerializer, responses=ContractSerializer)
+    @extend_schema(request=ContractReasonInputSerializer, responses=ContractDetailSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request, *args, **kwargs):
         """Pause an active contract, with a reason both parties read; payments wait."""
@@ -222,7 +235,7 @@ class ContractViewSet(
         )
         return self._output(contract)
 
-    @extend_schema(request=ContractNoteInputSerializer, responses=ContractSerializer)
+    @extend_schema(request=ContractNoteInputSerializer, responses=ContractDetailSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request, *args, **kwargs):
         """Put a suspended contract back in force."""
@@ -234,7 +247,7 @@ class ContractViewSet(
         )
         return self._output(contract)
 
-    @extend_schema(request=ContractReasonInputSerializer, responses=ContractSerializer)
+    @extend_schema(request=ContractReasonInputSerializer, responses=ContractDetailSerializer)
     @action(detail=True, methods=["post"])
     def terminate(self, request, *args, **kwargs):
         """End the contract early, with a reason; what was not paid goes back to the budget."""
@@ -246,7 +259,7 @@ class ContractViewSet(
         )
         return self._output(contract)
 
-    @extend_schema(request=ContractNoteInputSerializer, responses=ContractSerializer)
+    @extend_schema(request=ContractNoteInputSerializer, responses=ContractDetailSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, *args, **kwargs):
         """Close an active contract once every milestone is paid or waived."""

@@ -93,12 +93,7 @@ def claim_states(contract: Contract, milestones) -> dict[int, ClaimState]:
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    """A milestone; opened on its contract, with whether it can be claimed now.
-
-    ``claimable``, ``not_claimable_because``, ``claim_amount`` and ``counted`` are
-    present only where they were worked out: on one contract (its page or its
-    milestones), not in the list of contracts.
-    """
+    """A milestone of a contract, as the list of contracts shows it."""
 
     output_measure = serializers.CharField(
         read_only=True,
@@ -107,20 +102,6 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "referrals_completed)"
         ),
     )
-    claimable = serializers.SerializerMethodField(
-        help_text=_("True when the provider's administrator can claim it now")
-    )
-    not_claimable_because = serializers.SerializerMethodField(
-        help_text=_("Why it cannot be claimed now; empty when it can")
-    )
-    claim_amount = serializers.SerializerMethodField(
-        help_text=_("What a claim made now would pay (CNY)")
-    )
-    counted = serializers.SerializerMethodField(
-        help_text=_("For an output milestone: the count so far in the contract period")
-    )
-
-    CLAIM_FIELDS = ("claimable", "not_claimable_because", "claim_amount", "counted")
 
     class Meta:
         model = Milestone
@@ -138,6 +119,32 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "status",
             "status_changed_at",
             "waived_reason",
+        ]
+        read_only_fields = fields
+        # "" unless an outcome milestone (DRF drops ``allow_blank`` from read-only fields).
+        extra_kwargs = {"outcome_kind": {"allow_blank": True}}
+
+
+class ClaimableMilestoneSerializer(MilestoneSerializer):
+    """A milestone opened on its contract (its page or its ``milestones/``), with whether
+    it can be claimed now: needs ``claim_states`` of the contract in the context."""
+
+    claimable = serializers.SerializerMethodField(
+        help_text=_("True when the provider's administrator can claim it now")
+    )
+    not_claimable_because = serializers.SerializerMethodField(
+        help_text=_("Why it cannot be claimed now; empty when it can")
+    )
+    claim_amount = serializers.SerializerMethodField(
+        help_text=_("What a claim made now would pay (CNY)")
+    )
+    counted = serializers.SerializerMethodField(
+        help_text=_("For an output milestone: the count so far in the contract period")
+    )
+
+    class Meta(MilestoneSerializer.Meta):
+        fields = [
+            *MilestoneSerializer.Meta.fields,
             "claimable",
             "not_claimable_because",
             "claim_amount",
@@ -145,15 +152,9 @@ class MilestoneSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, milestone):
-        data = super().to_representation(milestone)
-        if "claim_states" not in self.context:
-            for name in self.CLAIM_FIELDS:
-                data.pop(name, None)
-        return data
-
     def _state(self, milestone) -> ClaimState | None:
-        return self.context.get("claim_states", {}).get(milestone.pk)
+        """The claim state of a pending milestone; None once it is paid or waived."""
+        return self.context["claim_states"].get(milestone.pk)
 
     def get_claimable(self, milestone) -> bool:
         state = self._state(milestone)
@@ -163,7 +164,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         state = self._state(milestone)
         return state.reason if state else str(payment_services.NOT_PENDING)
 
-    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
     def get_claim_amount(self, milestone):
         state = self._state(milestone)
         return None if state is None else f"{state.amount:.2f}"
@@ -176,14 +177,16 @@ class MilestoneSerializer(serializers.ModelSerializer):
 class ContractMilestoneActions:
     """``/contracts/{uuid}/milestones/``: the milestones, and whether each is claimable now."""
 
-    @extend_schema(responses=MilestoneSerializer(many=True), operation_id="contract_milestones")
+    @extend_schema(
+        responses=ClaimableMilestoneSerializer(many=True), operation_id="contract_milestones"
+    )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def milestones(self, request, *args, **kwargs):
         """The contract's milestones, with whether each can be claimed now and why not."""
         contract = self.get_object()
         milestones = list(records.milestones_visible_to(request.user).filter(contract=contract))
         context = {"request": request, "claim_states": claim_states(contract, milestones)}
-        return Response(MilestoneSerializer(milestones, many=True, context=context).data)
+        return Response(ClaimableMilestoneSerializer(milestones, many=True, context=context).data)
 
 
 class ClaimSerializer(PersonsForPartiesMixin, serializers.ModelSerializer):
@@ -192,7 +195,7 @@ class ClaimSerializer(PersonsForPartiesMixin, serializers.ModelSerializer):
     contract = ContractReferenceSerializer(read_only=True)
     milestone = MilestoneReferenceSerializer(read_only=True)
     payment = serializers.SerializerMethodField(help_text=_("UUID of the payment, once approved"))
-    claimed_by = PersonReferenceSerializer(read_only=True, required=False)
+    claimed_by = PersonReferenceSerializer(read_only=True, required=False, allow_null=True)
     confirmed_by = PersonReferenceSerializer(read_only=True, required=False, allow_null=True)
     approved_by = PersonReferenceSerializer(read_only=True, required=False, allow_null=True)
     returned_by = PersonReferenceSerializer(read_only=True, required=False, allow_null=True)

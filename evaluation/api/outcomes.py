@@ -35,7 +35,7 @@ class OutcomeSerializer(serializers.ModelSerializer):
     provider_id = serializers.UUIDField(source="provider.uuid", read_only=True)
     agency = serializers.CharField(source="agency.name", read_only=True)
     category = serializers.CharField(source="category.code", read_only=True)
-    district = serializers.CharField(source="district.code", read_only=True, default=None)
+    district = serializers.CharField(source="district.code", read_only=True, allow_null=True)
     scores = OutcomeGoalScoreSerializer(many=True, read_only=True)
 
     class Meta:

@@ -1,11 +1,13 @@
 """Awards and complaints: ``/tenders/{id}/awards/``, ``/awards/{uuid}/``, ``/complaints/{uuid}/``.
 
 Award notices are public once approved; recommended and cancelled awards are
-for the lead agency's commissioners and the panel chair
-(``selectors.awards_visible_to``). A complaint is seen by the commissioners
+for the lead agency's commissioners and supervisors and the panel chair
+(``selectors.awards_visible_to``). Four eyes: whoever recommended an award or
+chaired the panel does not approve it. A complaint is seen by the commissioners
 and the complaining provider only.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -125,7 +127,8 @@ class TenderAwardActions:
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def awards(self, request, *args, **kwargs):
-        """Award notices for everyone; every award for the commissioners and the panel chair.
+        """Award notices for everyone; every award for the lead agency's commissioners and
+        supervisors and the panel chair.
 
         POST recommends the award of a lot (the first-ranked bid unless a reason says otherwise).
         """
@@ -153,7 +156,8 @@ class TenderAwardActions:
 
 class AwardViewSet(viewsets.GenericViewSet):
     """One award as you may see it: the notice for everyone once published; recommended and
-    cancelled awards only for the lead agency's commissioners and the panel chair."""
+    cancelled awards only for the lead agency's commissioners and supervisors and the panel
+    chair."""
 
     serializer_class = AwardSerializer
     # Public by design for reads (award notices); approving, cancelling and complaining
@@ -182,10 +186,16 @@ class AwardViewSet(viewsets.GenericViewSet):
     @extend_schema(request=None, responses=AwardSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
-        """Approve the award: funds are committed, the notice published, the standstill starts."""
-        return self._output(
-            award_services.approve_award(award=self.get_object(), actor=request.user)
-        )
+        """Approve the award: funds are committed, the notice published, the standstill starts.
+
+        By another commissioner or a supervisor of the lead agency: whoever recommended the
+        award or chaired the panel gets 403, with who may approve instead.
+        """
+        try:
+            award = award_services.approve_award(award=self.get_object(), actor=request.user)
+        except DjangoPermissionDenied as refusal:
+            raise exceptions.PermissionDenied(str(refusal)) from refusal
+        return self._output(award)
 
     @extend_schema(request=ReasonInputSerializer, responses=AwardSerializer)
     @action(detail=True, methods=["post"])
@@ -208,7 +218,8 @@ class AwardViewSet(viewsets.GenericViewSet):
         responses={201: ComplaintSerializer},
         operation_id="award_lodge_complaint",
     )
-    @action(detail=True, methods=["get", "post"])
+    # The complaints of one award are few: a plain list, not pages.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def complaints(self, request, *args, **kwargs):
         """Complaints about the award: all for its commissioners, its own for a bidder.
 

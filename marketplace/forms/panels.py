@@ -1,7 +1,10 @@
 """Forms of the evaluation panel: naming it, conflicts, scores and moderation."""
 
 from django import forms
+from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from marketplace.models.panels import SCORE_MAX, SCORE_MIN
 
@@ -24,6 +27,17 @@ class PanelForm(forms.Form):
         choices = [(user.pk, str(user)) for user in candidates]
         self.fields["chair"].choices = choices
         self.fields["members"].choices = choices
+        minimum = settings.PANEL_MIN_MEMBERS
+        self.fields["members"].help_text = format_lazy(
+            "{} {}",
+            self.fields["members"].help_text,
+            ngettext_lazy(
+                "A panel has at least %(minimum)d member, the chair included.",
+                "A panel has at least %(minimum)d members, the chair included.",
+                minimum,
+            )
+            % {"minimum": minimum},
+        )
 
     def panel_arguments(self) -> dict:
         return {

@@ -1,19 +1,25 @@
-"""Awards as each person may see them, and the assessment summary a bidder is told."""
+"""Awards as each person may see them, who may approve one (four eyes), and the assessment
+summary a bidder is told."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
 from marketplace import rules, scoring
 from marketplace.models.awards import AWARDED_STATES, Award
 from marketplace.models.bids import Bid
-from marketplace.models.panels import BidResult
+from marketplace.models.panels import BidResult, Panel
 from marketplace.models.tenders import Criterion, Lot, Tender
+from marketplace.selectors.common import agency_users
 from marketplace.selectors.panels import moderation_lines
 
 ZERO = Decimal("0.00")
+# Who approves an award of their agency (never the recommender or the panel chair).
+AWARD_APPROVER_ROLES = (Role.COMMISSIONER, Role.SUPERVISOR)
 
 
 def award_notices(tender: Tender) -> QuerySet[Award]:
@@ -31,13 +37,69 @@ def award_notices(tender: Tender) -> QuerySet[Award]:
 
 def awards_visible_to(user, tender: Tender) -> QuerySet[Award]:
     """Published award notices for everyone; every award, recommended or cancelled,
-    for the lead agency's commissioners and the panel chair."""
+    for the lead agency's commissioners and supervisors (who approve them) and the
+    panel chair."""
     awards = Award.objects.filter(tender=tender).select_related(
         "tender", "lot", "bid__provider__organization", "recommended_by", "approved_by"
     )
-    if rules.is_tender_commissioner(user, tender) or rules.is_panel_chair(user, tender):
+    if (
+        rules.is_tender_commissioner(user, tender)
+        or rules.is_tender_supervisor(user, tender)
+        or rules.is_panel_chair(user, tender)
+    ):
         return awards.order_by("lot__number", "-recommended_at", "pk")
     return awards.filter(pk__in=award_notices(tender).values("pk")).order_by("lot__number", "pk")
+
+
+def award_approvers(award: Award) -> list[User]:
+    """Who may approve the award (``rules.can_approve_award``), by name: the lead agency's
+    active commissioners and supervisors, except whoever recommended it and the panel chair.
+    """
+    chair = Panel.objects.filter(tender_id=award.tender_id).values_list("chair_id", flat=True)
+    return list(
+        agency_users(award.tender.lead_agency_id, *AWARD_APPROVER_ROLES)
+        .exclude(pk__in=[pk for pk in (award.recommended_by_id, *chair) if pk is not None])
+        .order_by("display_name", "username")
+    )
+
+
+def approval_refusal(user, award: Award) -> str:
+    """Why ``user`` may not approve the award, and who may instead (the four-eyes rule).
+
+    Names the people who may approve only to the lead agency's own staff; anyone
+    else reads the roles.
+    """
+    agency = award.tender.lead_agency.name
+    if rules.recommended_award(user, award):
+        reason = _(
+            "You recommended this award, so you do not approve it: another commissioner or a "
+            "supervisor of %(agency)s does."
+        )
+    elif rules.chaired_award_panel(user, award):
+        reason = _(
+            "You chaired the evaluation panel, so you do not approve its award: another "
+            "commissioner or a supervisor of %(agency)s does."
+        )
+    else:
+        reason = _(
+            "A commissioner or a supervisor of %(agency)s who neither recommended the award nor "
+            "chaired the evaluation panel approves it."
+        )
+    reason %= {"agency": agency}
+    if not rules.is_tender_agency_staff(user, award.tender):
+        return reason
+    names = [str(person) for person in award_approvers(award)]
+    if names:
+        return reason + " " + _("Who may approve it: %(names)s.") % {"names": ", ".join(names)}
+    return (
+        reason
+        + " "
+        + _(
+            "Nobody at %(agency)s may approve it yet: a platform administrator gives another "
+            "colleague the commissioner or supervisor role."
+        )
+        % {"agency": agency}
+    )
 
 
 def award_for(user, uuid) -> Award | None:

@@ -15,9 +15,10 @@ panel_member_of = rules.panel_member_of
 
 
 def panel_of(tender: Tender) -> Panel | None:
-    """The tender's panel with its chair and members (names only: no scores, no bids)."""
+    """The tender's panel with who named it, its chair and members (names only: no scores,
+    no bids)."""
     return (
-        Panel.objects.select_related("chair", "tender")
+        Panel.objects.select_related("chair", "tender", "created_by")
         .prefetch_related(
             Prefetch("members", queryset=PanelMember.objects.select_related("user").order_by("pk"))
         )

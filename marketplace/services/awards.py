@@ -1,5 +1,9 @@
-"""Awards: the recommendation of a lot's award, its approval by a commissioner (money
-committed, notice published, standstill started, bidders told) and its cancellation.
+"""Awards: the recommendation of a lot's award, its approval (money committed, notice
+published, standstill started, bidders told) and its cancellation.
+
+Four eyes: the panel chair or a commissioner recommends; another commissioner or a
+supervisor of the lead agency approves — never whoever recommended the award or
+chaired the panel (``rules.can_approve_award``).
 
 Every status change goes along ``AWARD_LIFECYCLE``; confirmation at the end of
 the standstill is beat's (``services.timetable``).
@@ -24,8 +28,9 @@ from marketplace.models.awards import AWARD_LIFECYCLE, AWARDED_STATES, Award
 from marketplace.models.bids import Bid
 from marketplace.models.panels import BidResult
 from marketplace.models.tenders import Lot, Tender
+from marketplace.selectors.awards import approval_refusal, award_approvers
 from marketplace.selectors.common import provider_users
-from marketplace.services.alerts import alert_users, commissioners_of
+from marketplace.services.alerts import alert_users
 from marketplace.services.budgets import commit_funds, release_funds
 from marketplace.services.common import move_tender, require_commissioner, required_reason
 from marketplace.services.timetable import require_evaluation
@@ -63,8 +68,9 @@ def recommend_award(
     """Recommend the lot's award to a bid: the first-ranked one unless a reason says otherwise.
 
     By the panel chair or a commissioner of the lead agency, once results are
-    computed. The reason for passing over the first-ranked bid goes to the
-    commissioners who approve (alert) and to the audit log.
+    computed. The people who may approve it — not the recommender, not the
+    chair — are alerted, with the reason for passing over the first-ranked bid
+    when there is one (also in the audit log).
     """
     now = now or timezone.now()
     tender = Tender.objects.select_for_update().get(pk=lot.tender_id)
@@ -111,7 +117,7 @@ def recommend_award(
         award, "award.recommended", actor, bid=str(chosen.bid.uuid), rank=chosen.rank, reason=reason
     )
     alert_users(
-        users=commissioners_of(tender),
+        users=award_approvers(award),
         tender=tender,
         kind=Alert.Kind.AWARD_NOTICE,
         key=f"recommended-{award.uuid.hex}",
@@ -149,11 +155,12 @@ def _lots_all_awarded(tender: Tender) -> bool:
 
 @transaction.atomic
 def approve_award(*, award: Award, actor: User, now=None) -> Award:
-    """A commissioner of the lead agency approves a recommended award.
+    """Another commissioner or a supervisor of the lead agency approves a recommended award.
 
-    Commits the award's value on the pooled budget (refused, with what is
-    available, when it would overdraw the budget or an earmark — also when
-    two approvals race: the budget row stays locked), publishes the award
+    Refused to whoever recommended it or chaired the panel (four eyes), with
+    who may approve instead. Commits the award's value on the pooled budget
+    (refused, with what is available, when it would overdraw the budget or an
+    earmark — also when two approvals race: the budget row stays locked), publishes the award
     notice, starts the standstill (``Tender.standstill_days``) and, once every
     lot with bids is awarded, moves the tender to awarded. Every bidder on the
     lot is alerted and e-mailed its assessment summary (PDF) after commit.
@@ -161,7 +168,8 @@ def approve_award(*, award: Award, actor: User, now=None) -> Award:
     now = now or timezone.now()
     tender = Tender.objects.select_for_update().get(pk=award.tender_id)
     award = lock_award(award)
-    require_commissioner(actor, tender)
+    if not rules.can_approve_award(actor, award):
+        raise PermissionDenied(approval_refusal(actor, award))
     # The table first: only a recommended award is approved, whatever else holds.
     AWARD_LIFECYCLE.check(award.status, Award.Status.APPROVED)
     tender = require_evaluation(tender, now)

@@ -273,7 +273,14 @@ def commit_funds(
     available, when the money is not there — also when two awards race for
     it: the budget row stays locked until this transaction ends.
     """
-    if actor is not None and not rules.is_budget_commissioner(actor, budget):
+    # A recommended award's money is committed by whoever may approve it, a
+    # supervisor of the lead agency included (four eyes: ``rules.can_approve_award``).
+    approves = actor is not None and (
+        award is not None
+        and award.status == Award.Status.RECOMMENDED
+        and rules.can_approve_award(actor, award)
+    )
+    if actor is not None and not (approves or rules.is_budget_commissioner(actor, budget)):
         raise PermissionDenied(
             _("Only a commissioner of the lead agency can commit the budget's money.")
         )

@@ -11,10 +11,12 @@ member with a conflict of interest never sees a bid.
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.rules import is_agency_user
@@ -66,9 +68,10 @@ def set_panel(*, tender: Tender, chair: User, members: Iterable[User], actor: Us
     """Name (or change) the evaluation panel of a tender: a chair and members, all agency users.
 
     The chair is a member too: they declare conflicts and score like everyone
-    else. Members may come from partner agencies (joint commissioning). The
-    panel can change until moderation is locked, but a member who has
-    submitted scores stays on it.
+    else. A panel has at least ``settings.PANEL_MIN_MEMBERS`` people, the chair
+    included, so that no one person decides a tender. Members may come from
+    partner agencies (joint commissioning). The panel can change until
+    moderation is locked, but a member who has submitted scores stays on it.
     """
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     require_commissioner(actor, tender)
@@ -78,12 +81,24 @@ def set_panel(*, tender: Tender, chair: User, members: Iterable[User], actor: Us
         )
     people = {user.pk: user for user in [chair, *members]}
     errors: dict[str, list[str]] = {}
+    # Four eyes: a panel of one or two would let one person decide the tender.
+    minimum = settings.PANEL_MIN_MEMBERS
+    if len(people) < minimum:
+        errors["members"] = [
+            ngettext(
+                "A panel has at least %(minimum)d member, the chair included.",
+                "A panel has at least %(minimum)d members, the chair included: add %(missing)d "
+                "more.",
+                minimum,
+            )
+            % {"minimum": minimum, "missing": minimum - len(people)}
+        ]
     outsiders = [user for user in people.values() if not (user.is_active and is_agency_user(user))]
     if outsiders:
-        errors["members"] = [
+        errors.setdefault("members", []).append(
             _("Only active agency users can sit on a panel: %(names)s.")
             % {"names": ", ".join(str(user) for user in outsiders)}
-        ]
+        )
     panel = Panel.objects.select_for_update().filter(tender=tender).first()
     if panel is not None and panel.quality_locked_at is not None:
         raise ApplicationError(

@@ -1,13 +1,16 @@
-"""Awards: recommendation, approval by a commissioner, cancellation, and complaints.
+"""Awards: recommendation, approval (four eyes), cancellation, and complaints.
 
 Once the chair has locked moderation and the bids are ranked, the chair or a
 commissioner recommends an award per lot (the first-ranked bid unless a
-reason says otherwise); a commissioner of the lead agency approves it, which
-commits the money on the pooled budget (refused when it would overdraw it),
-publishes the award notice and starts the standstill. Bidders may complain
-during the standstill; an open complaint holds completion until a
-commissioner resolves it.
+reason says otherwise); another commissioner or a supervisor of the lead
+agency approves it — never whoever recommended it or chaired the panel, who
+are told who may — which commits the money on the pooled budget (refused when
+it would overdraw it), publishes the award notice and starts the standstill.
+Bidders may complain during the standstill; an open complaint holds
+completion until a commissioner resolves it.
 """
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -39,6 +42,31 @@ from marketplace.views.common import tender_trail
 from marketplace.views.tenders import FOLLOW, managed_tender_or_404
 
 
+@dataclass(frozen=True)
+class AwardRow:
+    award: Award
+    may_approve: bool
+    may_cancel: bool
+    may_contract: bool
+    # Why this person does not approve a recommended award, and who does instead.
+    approval_note: str = ""
+
+
+def _award_row(user, award: Award) -> AwardRow:
+    awaits_approval = AWARD_LIFECYCLE.allows(award.status, Award.Status.APPROVED)
+    may_approve = awaits_approval and rules.can_approve_award(user, award)
+    return AwardRow(
+        award=award,
+        may_approve=may_approve,
+        may_cancel=AWARD_LIFECYCLE.allows(award.status, Award.Status.CANCELLED)
+        and rules.is_award_commissioner(user, award),
+        may_contract=rules.is_award_commissioner(user, award),
+        approval_note=award_selectors.approval_refusal(user, award)
+        if awaits_approval and not may_approve
+        else "",
+    )
+
+
 def _render_awards(request, tender, *, bound_complaint=None, status=200):
     now = timezone.now()
     user = request.user
@@ -61,18 +89,7 @@ def _render_awards(request, tender, *, bound_complaint=None, status=200):
         {
             "tender": tender,
             "now": now,
-            # (award, may approve, may cancel, may make or open its contract)
-            "awards": [
-                (
-                    award,
-                    AWARD_LIFECYCLE.allows(award.status, Award.Status.APPROVED)
-                    and rules.is_award_commissioner(user, award),
-                    AWARD_LIFECYCLE.allows(award.status, Award.Status.CANCELLED)
-                    and rules.is_award_commissioner(user, award),
-                    rules.is_award_commissioner(user, award),
-                )
-                for award in awards
-            ],
+            "awards": [_award_row(user, award) for award in awards],
             "complaints": complaints,
             "prices_revealed": bid_selectors.prices_revealed(tender),
             "may_recommend": rules.can_recommend_award(user, tender),
@@ -124,10 +141,14 @@ def recommend(request, uuid, lot_number):
             messages.success(
                 request,
                 _(
-                    "Lot %(number)d recommended for award to %(provider)s. A commissioner "
-                    "approves it."
+                    "Lot %(number)d recommended for award to %(provider)s. Another commissioner "
+                    "or a supervisor of %(agency)s approves it: they are alerted."
                 )
-                % {"number": lot.number, "provider": award.bid.provider.name},
+                % {
+                    "number": lot.number,
+                    "provider": award.bid.provider.name,
+                    "agency": tender.lead_agency.name,
+                },
             )
     else:
         for problems in form.errors.values():
@@ -136,9 +157,9 @@ def recommend(request, uuid, lot_number):
     return redirect("marketplace:results", uuid=tender.uuid)
 
 
-def _award_or_404(user, uuid) -> Award:
+def _award_or_404(user, uuid, *, rule=rules.is_award_commissioner) -> Award:
     award = award_selectors.award_for(user, uuid)
-    if award is None or not rules.is_award_commissioner(user, award):
+    if award is None or not rule(user, award):
         raise Http404
     return award
 
@@ -146,11 +167,13 @@ def _award_or_404(user, uuid) -> Award:
 @rule_required(FOLLOW)
 @require_POST
 def approve(request, uuid):
-    award = _award_or_404(request.user, uuid)
+    # The lead agency's commissioners and supervisors reach the service; it refuses the
+    # recommender and the panel chair (four eyes), saying who may approve instead.
+    award = _award_or_404(request.user, uuid, rule=rules.may_approve_awards_of_lead_agency)
     try:
         award = award_services.approve_award(award=award, actor=request.user)
     except PermissionDenied as error:
-        raise Http404 from error
+        messages.error(request, str(error))
     except ApplicationError as error:
         messages.error(request, error.message)
         for problems in error.field_errors.values():

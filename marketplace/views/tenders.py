@@ -31,10 +31,13 @@ from marketplace.forms.tenders import (
     formset_rows,
     lot_formset,
 )
+from marketplace.models.awards import Award
 from marketplace.models.tenders import DOCUMENT_STATES, TENDER_LIFECYCLE, Tender, TenderDocument
+from marketplace.selectors import awards as award_selectors
 from marketplace.selectors import bids as bid_selectors
 from marketplace.selectors import budgets as budget_selectors
 from marketplace.selectors import clarifications as clarification_selectors
+from marketplace.selectors import panels as panel_selectors
 from marketplace.selectors import tenders as tender_selectors
 from marketplace.services import tenders as tender_services
 from marketplace.views.common import allowed, tender_trail, workspace_trail
@@ -99,6 +102,20 @@ def tender_overview(request, uuid):
     now = timezone.now()
     manages = allowed(request.user, MANAGE, tender)
     clarifications = clarification_selectors.clarifications_for(request.user, tender)
+    panel = panel_selectors.panel_of(tender) if tender.status != Tender.Status.DRAFT else None
+    # Who did what (four eyes): who named the panel, chaired it, recommended and approved
+    # each award — and, while one awaits approval, who may approve it.
+    awards = [
+        (
+            award,
+            award_selectors.award_approvers(award)
+            if award.status == Award.Status.RECOMMENDED
+            else None,
+        )
+        for award in (
+            award_selectors.awards_visible_to(request.user, tender) if panel is not None else []
+        )
+    ]
     return render(
         request,
         "marketplace/manage/tender.html",
@@ -106,6 +123,8 @@ def tender_overview(request, uuid):
             "tender": tender,
             "now": now,
             "manages": manages,
+            "panel": panel,
+            "awards": awards,
             "sealed": tender.bids_are_sealed(now),
             "unanswered": sum(1 for c in clarifications if not c.is_answered),
             "questions": len(clarifications),

@@ -25,7 +25,7 @@ from taxonomy import selectors as taxonomy_selectors
 
 class NeedSerializer(serializers.ModelSerializer):
     category = CodeField(read_only=True)
-    tier = CodeField(read_only=True)
+    tier = CodeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Need

@@ -38,7 +38,7 @@ class BeneficiarySummarySerializer(serializers.ModelSerializer):
 
     birth_year = serializers.IntegerField(source="birth_date.year", read_only=True)
     age_band = serializers.SerializerMethodField()
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     assistance_statuses = serializers.ListField(
         child=serializers.ChoiceField(AssistanceStatus.choices), read_only=True
     )

@@ -27,6 +27,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.schema import OverlappingViewsSerializer
 from evaluation.services import outcomes as outcome_services
 from providers import selectors as provider_selectors
 from referrals import filters
@@ -48,6 +49,11 @@ from referrals.services import beneficiaries as beneficiary_services
 from referrals.services import consent as consent_services
 from referrals.services import lifecycle as services
 
+# Choices a referral leaves blank ("") until it gets there. DRF drops ``allow_blank``
+# from read-only fields; the serializers below give it back so that the schema's
+# enums admit the "" the API answers.
+BLANK_UNTIL_CLOSED = ("outcome", "failure_reason")
+
 
 class InboxReferralSerializer(serializers.ModelSerializer):
     """A referral as its provider sees it while pending: nothing that identifies the person.
@@ -59,7 +65,7 @@ class InboxReferralSerializer(serializers.ModelSerializer):
 
     service = serializers.UUIDField(source="service.uuid", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     age_band = serializers.SerializerMethodField()
 
     class Meta:
@@ -108,6 +114,7 @@ class AcceptedInboxReferralSerializer(InboxReferralSerializer):
     class Meta(InboxReferralSerializer.Meta):
         fields = [*InboxReferralSerializer.Meta.fields, "outcome", "failure_reason", "shared"]
         read_only_fields = fields
+        extra_kwargs = {name: {"allow_blank": True} for name in BLANK_UNTIL_CLOSED}
 
     @extend_schema_field(SharedFieldsSerializer)
     def get_shared(self, referral):
@@ -119,6 +126,8 @@ class ReferralEventSerializer(serializers.ModelSerializer):
         model = ReferralEvent
         fields = ["from_status", "to_status", "at", "reason_code", "note"]
         read_only_fields = fields
+        # "" for the event that created the referral: it came from no status.
+        extra_kwargs = {"from_status": {"allow_blank": True}}
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -130,7 +139,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     provider = serializers.UUIDField(source="provider.uuid", read_only=True)
     provider_name = serializers.CharField(source="provider.name", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Referral
@@ -161,6 +170,10 @@ class ReferralSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            name: {"allow_blank": True}
+            for name in (*BLANK_UNTIL_CLOSED, "decline_reason", "return_code")
+        }
 
 
 class ReferralDetailSerializer(ReferralSerializer):
@@ -241,7 +254,8 @@ REFERRAL_LIST = PolymorphicProxySerializer(
     resource_type_field_name=None,
     many=True,
 )
-REFERRAL_DETAIL = PolymorphicProxySerializer(
+# The agency's view, or the provider's: pending, or accepted (the pending view and more).
+REFERRAL_DETAIL = OverlappingViewsSerializer(
     component_name="ReferralForViewer",
     serializers=[
         ReferralDetailSerializer,

@@ -27,9 +27,9 @@ from referrals.services import unmet_needs as services
 
 
 class UnmetNeedSerializer(serializers.ModelSerializer):
-    need = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    need = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = UnmetNeed

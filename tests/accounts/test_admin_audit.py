@@ -240,3 +240,5 @@ def test_organizations_changed_in_the_admin_are_audited_under_themselves(admin_c
 def test_api_tokens_have_no_admin_page(admin_client):
     assert admin_client.get("/django-admin/authtoken/tokenproxy/").status_code == 404
     assert admin_client.get("/django-admin/authtoken/").status_code == 404
+    assert admin_client.get("/django-admin/knox/authtoken/").status_code == 404
+    assert admin_client.get("/django-admin/accounts/apitoken/").status_code == 404

@@ -149,6 +149,7 @@ def test_every_app_s_cards_are_registered_in_the_order_of_the_page():
         "wagtailadmin_home",
         "admin:accounts_organization_changelist",
         "api-docs",
+        "accounts:api_tokens",
         "providers:my_profile",
         "providers:verification_queue",
         "providers:service_list",

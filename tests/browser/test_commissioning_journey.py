@@ -5,14 +5,16 @@ The commissioner of the city civil affairs bureau opens a draft tender and publi
 The administrator of a verified provider asks a question on the public notice, writes a
 bid (price and a proposal per criterion the panel scores) and submits it: eligibility is
 checked and nothing is refused. The commissioner answers the question and names the
-panel — the commissioner as chair and a caseworker of a partner agency that funds the
-budget — and sees that the bids are sealed; so does the member, who declares no conflict
-of interest before the deadline and is shown no bid. Then the deadline passes: the clock
-of the test process, which the live server's thread shares, travels past it, and beat's
-job runs. Sessions last eight hours, so everyone signs in again. Both members score both
-bids with the prices still hidden and submit, the chair locks the moderated scores,
-prices are revealed and the bids ranked, and the commissioner recommends and approves
-the award to the first-ranked bid. The standstill starts, and the provider reads that
+panel: a panel of two is refused, one of three is saved — the commissioner as chair, a
+caseworker of a partner agency that funds the budget and one of the bureau's — and the
+bids are sealed; a member declares no conflict of interest before the deadline and is
+shown no bid. Then the deadline passes: the clock of the test process, which the live
+server's thread shares, travels past it, and beat's job runs. Sessions last eight hours,
+so everyone signs in again. The three members score both bids with the prices still
+hidden and submit, the chair locks the moderated scores, prices are revealed and the bids
+ranked, and the commissioner recommends the award to the first-ranked bid. Four eyes: the
+commissioner is not offered "approve" and reads who may; the bureau's supervisor approves.
+The standstill starts, the tender page shows who did what, and the provider reads that
 its bid won.
 
 Each person has their own browser (their own cookies) and reads the site in English, so
@@ -55,6 +57,8 @@ PROVIDER = "Xuhui Sunshine Social Work Agency"
 RIVAL = "Huangpu Kangle Elderly Care Centre"
 COMMISSIONER = "王建国"
 MEMBER = "陈伟"
+COLLEAGUE = "张丽"  # a caseworker of the bureau, the panel's third member
+SUPERVISOR = "刘芳"  # the bureau's supervisor: approves the award
 QUESTION = "失能老人的照护是否需要持证护理员提供？"
 ANSWER = "是的，生活照料须由持有养老护理员证书的人员提供。"
 # Approving an award renders each bidder's assessment summary (PDF) and e-mails it in
@@ -74,6 +78,8 @@ def commissioning(transactional_db):
     partner = AgencyFactory(name_zh="上海市浦东新区民政局", name_en="Pudong Civil Affairs Bureau")
     commissioner_of(bureau, username="commissioner", display_name=COMMISSIONER)
     agency_user(partner, username="caseworker2", display_name=MEMBER)
+    agency_user(bureau, username="caseworker", display_name=COLLEAGUE)
+    user_with_role("supervisor", bureau, username="supervisor", display_name=SUPERVISOR)
     now = timezone.now()
     tender = TenderFactory(
         lead_agency=bureau,
@@ -160,10 +166,14 @@ def test_a_tender_is_published_bid_for_scored_and_awarded(commissioning, browser
         # Two days on, yesterday's sessions have expired: everyone signs in again.
         member, commissioner = browser_of("caseworker2"), browser_of("commissioner")
         _score_both_bids_and_submit(member, plan=("8", "7"), rival=("6", "6"))
+        colleague = browser_of("caseworker")
+        _declare_no_conflict(colleague)
+        _score_both_bids_and_submit(colleague, plan=("7.5", "7"), rival=("6", "6.5"))
         _declare_no_conflict(commissioner)
         _score_both_bids_and_submit(commissioner, plan=("8.5", "7.5"), rival=("6.5", "6"))
         _lock_moderation_and_see_the_ranking(commissioner)
-        _recommend_and_approve_the_award(commissioner)
+        _recommend_the_award_and_see_who_may_approve_it(commissioner)
+        _approve_the_award(browser_of("supervisor"))
         _see_the_award_as_the_winner(browser_of("ngo_admin"))
 
     assert browser_of.outside_requests == []
@@ -246,9 +256,17 @@ def _name_the_panel(page):
     page.get_by_label("Chair").select_option(label=COMMISSIONER)
     page.get_by_label(MEMBER, exact=True).check()
     page.get_by_role("button", name="Save the panel").click()
+    # Two people are too few: the error is next to the members, who stay ticked.
+    expect(page.locator(".form-field--error")).to_contain_text(
+        "A panel has at least 3 members, the chair included: add 1 more."
+    )
+    expect(page.get_by_label(MEMBER, exact=True)).to_be_checked()
+    page.get_by_label(COLLEAGUE, exact=True).check()
+    page.get_by_role("button", name="Save the panel").click()
     expect(_messages(page)).to_contain_text("Panel saved.")
     expect(page.get_by_role("row", name=re.compile(COMMISSIONER))).to_contain_text("(chair)")
     expect(page.get_by_role("row", name=re.compile(MEMBER))).to_contain_text("Not declared yet")
+    expect(page.get_by_role("row", name=re.compile(COLLEAGUE))).to_contain_text("Not declared")
 
 
 # --- the panel -----------------------------------------------------------------------------
@@ -315,7 +333,7 @@ def _lock_moderation_and_see_the_ranking(page):
 # --- the award ----------------------------------------------------------------------------
 
 
-def _recommend_and_approve_the_award(page):
+def _recommend_the_award_and_see_who_may_approve_it(page):
     expect(page.get_by_label(PROVIDER)).to_be_checked()  # the first-ranked bid
     page.get_by_role("button", name="Recommend the award of lot 1").click()
     expect(_messages(page)).to_contain_text(f"Lot 1 recommended for award to {PROVIDER}.")
@@ -325,15 +343,35 @@ def _recommend_and_approve_the_award(page):
     page.get_by_role("navigation", name="This tender").get_by_role("link", name="Awards").click()
     award = page.locator("main .managed-item").filter(has_text=PROVIDER)
     expect(award.locator(".status-badge")).to_have_text("Recommended")
+    # Four eyes: the one who recommended (and chaired) is not offered "approve", and reads
+    # who may.
+    expect(page.get_by_role("button", name="Approve the award")).to_have_count(0)
+    expect(award.get_by_role("note")).to_contain_text("You recommended this award")
+    expect(award.get_by_role("note")).to_contain_text(f"Who may approve it: {SUPERVISOR}.")
+
+
+def _approve_the_award(page):
+    page.get_by_role("banner").get_by_role("link", name="My workspace").click()
+    page.locator("main").get_by_role("link", name="Your agency's tenders", exact=True).click()
+    page.get_by_role("row", name=re.compile(TITLE)).get_by_role("link").click()
+    page.get_by_role("navigation", name="This tender").get_by_role("link", name="Awards").click()
+    award = page.locator("main .managed-item").filter(has_text=PROVIDER)
     page.get_by_role("button", name="Approve the award").click()
     expect(_messages(page)).to_contain_text(
         "Award approved and its notice published.", timeout=AWARD_TIMEOUT_MS
     )
     expect(award.locator(".status-badge")).to_have_text("Approved — standstill")
     expect(award).to_contain_text("Standstill until")
+    expect(award).to_contain_text(f"Recommended by {COMMISSIONER} on")
+    expect(award).to_contain_text(f"approved by {SUPERVISOR} on")
 
     page.get_by_role("navigation", name="This tender").get_by_role("link", name="Overview").click()
     expect(_status(page)).to_have_text("Awarded — standstill")
+    who = page.locator("section", has=page.get_by_role("heading", name="Who did what"))
+    expect(who).to_contain_text(f"by {COMMISSIONER} on")  # named the panel
+    expect(who).to_contain_text(f"{COMMISSIONER} · locked the moderated scores on")
+    expect(who).to_contain_text(f"Recommended by {COMMISSIONER} on")
+    expect(who).to_contain_text(f"approved by {SUPERVISOR} on")
 
 
 def _see_the_award_as_the_winner(page):

@@ -156,6 +156,8 @@ def _look_up_the_status(page, tracking_number):
 
     status = page.locator(".feedback-status")
     expect(status.get_by_role("heading", level=2)).to_contain_text(tracking_number)
+    # Sent by POST: the number is in no address (history, access logs, Referer).
+    expect(page).to_have_url(re.compile(r"/feedback/status/$"))
     expect(status.locator(".status-badge")).to_have_text(re.compile(r"^\s*(已受理|Received)\s*$"))
     expect(status.locator(".feedback-steps li")).to_have_count(1)
     # The number is a bearer token: whoever has it sees the status, never the message.

@@ -106,7 +106,10 @@ def test_sending_feedback_shows_a_tracking_number_and_a_status_link(client, pudo
     feedback = Feedback.objects.get()
     content = thanks.content.decode()
     assert feedback.tracking_number in content
-    assert f"{STATUS}?number={feedback.tracking_number}" in content
+    # The status button posts the number: nothing secret in an address.
+    assert f'action="{STATUS}"' in content
+    assert f'name="number" value="{feedback.tracking_number}"' in content
+    assert "?number=" not in content
     assert feedback.message == MESSAGE
     assert feedback.agency == pudong_bureau
     assert "no-cache" in thanks["Cache-Control"] or "private" in thanks["Cache-Control"]
@@ -213,7 +216,7 @@ def test_status_shows_progress_and_answer_but_never_the_message_or_contact(clien
         feedback=feedback, user=worker, status="answered", public_reply="助餐点已于本周恢复营业。"
     )
 
-    response = client.get(
+    response = client.post(
         STATUS, {"number": feedback.tracking_number}, headers={"accept-language": "en"}
     )
 
@@ -232,14 +235,14 @@ def test_status_shows_progress_and_answer_but_never_the_message_or_contact(clien
 def test_status_accepts_the_number_in_lower_case_with_spaces(client, city_bureau):
     feedback = submitted()
     typed = f"  {feedback.tracking_number.lower()} "
-    response = client.get(STATUS, {"number": typed}, headers={"accept-language": "en"})
+    response = client.post(STATUS, {"number": typed}, headers={"accept-language": "en"})
     assert response.context["found"].tracking_number == feedback.tracking_number
 
 
 @pytest.mark.parametrize("number", ["FK-20261123-ZZZZZ", "not a number", "FK-' OR 1=1 --"])
 def test_an_unknown_number_says_it_was_not_found(client, city_bureau, number):
     submitted()
-    response = client.get(STATUS, {"number": number}, headers={"accept-language": "en"})
+    response = client.post(STATUS, {"number": number}, headers={"accept-language": "en"})
     assert response.status_code == 200
     assert response.context["found"] is None
     assert "We could not find feedback with this number" in response.content.decode()
@@ -249,6 +252,39 @@ def test_the_status_page_without_a_number_shows_the_form(client):
     response = client.get(STATUS, headers={"accept-language": "en"})
     assert response.status_code == 200
     assert "We could not find" not in response.content.decode()
+    assert '<form method="post"' in response.content.decode()
+
+
+def test_a_number_in_the_address_is_not_looked_up(client, city_bureau):
+    feedback = submitted()
+
+    response = client.get(
+        STATUS, {"number": feedback.tracking_number}, headers={"accept-language": "en"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["found"] is None
+    assert 'id="feedback-status-title"' not in response.content.decode()
+
+
+def test_looking_up_numbers_is_rate_limited_per_connection(client, city_bureau):
+    feedback = submitted()
+    for attempt in range(services.LOOKUPS_PER_HOUR):
+        guess = client.post(STATUS, {"number": f"FK-20261123-{attempt:05d}"})
+        assert guess.status_code == 200
+
+    refused = client.post(
+        STATUS, {"number": feedback.tracking_number}, headers={"accept-language": "en"}
+    )
+
+    assert refused.status_code == 429
+    assert refused.context["found"] is None
+    assert "checked a lot of tracking numbers" in refused.content.decode()
+    assert "助餐" not in refused.content.decode()
+    # Another connection is not held back.
+    other = client.post(STATUS, {"number": feedback.tracking_number}, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 200
+    assert other.context["found"].tracking_number == feedback.tracking_number
 
 
 # --- bots and floods ----------------------------------------------------------------

@@ -21,9 +21,11 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
 
@@ -261,7 +263,6 @@ def api_lists(seeded: Seeded) -> Iterable[str]:
 def feedback(seeded: Seeded) -> Iterable[str]:
     yield "/feedback/"
     yield "/feedback/status/"
-    yield f"/feedback/status/?number={seeded.tracking_number}"
 
 
 PUBLIC_URL_PRODUCERS: list[Callable[[Seeded], Iterable[str]]] = [
@@ -297,9 +298,44 @@ def test_no_public_address_shows_personal_data(client, seeded):
             found = ID_LIKE.search(text) or anyone.search(text)
             assert found is None, f"{url} ({language}) shows personal data: {found.group()}"
             checked.append(url)
-    assert f"/feedback/status/?number={seeded.tracking_number}" in checked
+    # The status of a piece of feedback, looked up with its tracking number (a POST).
+    for language in ("zh-hans", "en"):
+        response = client.post(
+            "/feedback/status/",
+            {"number": seeded.tracking_number},
+            headers={"accept-language": language},
+        )
+        assert response.status_code == 200
+        assert response.context["found"] is not None
+        text = _text(response)
+        found = ID_LIKE.search(text) or anyone.search(text)
+        assert found is None, f"feedback status ({language}) shows personal data: {found.group()}"
     assert "/stats/data/referrals-by-category.csv" in checked
     assert "/stats/data/unmet-needs-by-district.csv" in checked
+
+
+def test_public_addresses_set_no_session_and_are_never_public_for_a_signed_in_person(seeded):
+    """No shared cache may mix people: an anonymous visitor's copy of a public page starts
+    no session (and a publicly cacheable answer sets no cookie at all); a signed-in
+    person's copy of the same page is never publicly cacheable."""
+    urls = list(dict.fromkeys(url for produce in PUBLIC_URL_PRODUCERS for url in produce(seeded)))
+    signed_in = Client()
+    signed_in.force_login(user_with_role(Role.CASEWORKER))
+    publicly_cached = []
+    for url in urls:
+        anonymous = Client().get(url, headers={"accept-language": "zh-hans"})
+        control = anonymous.get("Cache-Control", "")
+        assert settings.SESSION_COOKIE_NAME not in anonymous.cookies, f"{url} starts a session"
+        if "public" in control:
+            publicly_cached.append(url)
+            assert not anonymous.cookies, f"{url} is publicly cacheable and sets a cookie"
+
+        theirs = signed_in.get(url, headers={"accept-language": "zh-hans"})
+        control = theirs.get("Cache-Control", "")
+        assert "public" not in control, f"{url} is publicly cacheable for a signed-in person"
+        assert "private" in control or "no-store" in control, f"{url}: {control!r}"
+    # The check means something: some public addresses are cacheable by anyone.
+    assert "/sitemap.xml" in publicly_cached
 
 
 def test_the_statistics_crawled_really_count_the_referrals(client, seeded):
@@ -343,7 +379,7 @@ def test_anonymous_visitors_get_nothing_from_the_referral_pages_and_api(client, 
 
 def test_the_status_page_of_the_seeded_feedback_really_shows_it(client, seeded):
     """Guard against a crawl that passes because the page found nothing."""
-    response = client.get(
+    response = client.post(
         "/feedback/status/", {"number": seeded.tracking_number}, headers={"accept-language": "en"}
     )
     assert response.context["found"] is not None

@@ -63,3 +63,10 @@ def user_with_role(role: str, organization=None, **user_kwargs) -> User:
     user = UserFactory(**user_kwargs)
     MembershipFactory(user=user, organization=organization, role=role)
     return user
+
+
+def api_token_for(user: User, name: str = "") -> str:
+    """The key of a new API token of ``user``, issued as the token page or API would."""
+    from accounts.services.tokens import issue_api_token
+
+    return issue_api_token(user=user, name=name)[1]

@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -323,6 +324,12 @@ def finance_of(agency, **kwargs):
     return user_with_role("finance", organization=agency, **kwargs)
 
 
+def award_approver(tender, role: str = "commissioner", **kwargs):
+    """Someone of the lead agency who may approve its awards: a new commissioner (or, with
+    ``role="supervisor"``, a supervisor), so neither the recommender nor the panel chair."""
+    return user_with_role(role, organization=tender.lead_agency, **kwargs)
+
+
 def criteria_input(weights=(40, 40, 10, 10)) -> list[dict]:
     """Criteria as ``create_tender`` takes them: the standard four with ``weights``."""
     return [
@@ -348,10 +355,15 @@ def submitted_bids(tender, prices, lot=None) -> list[Bid]:
 
 
 def locked_panel(tender, chair=None) -> Panel:
-    """A panel whose chair (a commissioner of the lead agency) has locked moderation."""
+    """A panel whose chair (a commissioner of the lead agency) has locked moderation.
+
+    Of ``PANEL_MIN_MEMBERS`` people, all declared free of conflicts: the chair and
+    caseworkers of the lead agency.
+    """
     chair = chair or commissioner_of(tender.lead_agency)
-    panel = PanelFactory(tender=tender, chair=chair, quality_locked_at=timezone.now())
-    PanelMemberFactory(
-        panel=panel, user=chair, conflict_declared_at=timezone.now(), has_conflict=False
-    )
+    now = timezone.now()
+    panel = PanelFactory(tender=tender, chair=chair, quality_locked_at=now)
+    others = [agency_user(tender.lead_agency) for _ in range(settings.PANEL_MIN_MEMBERS - 1)]
+    for user in [chair, *others]:
+        PanelMemberFactory(panel=panel, user=user, conflict_declared_at=now, has_conflict=False)
     return panel

@@ -1,6 +1,7 @@
 """Awards and complaints through the API: recommended by the chair or a commissioner, approved
-by a commissioner (the notice becomes public), challenged by bidders during the standstill and
-resolved by the lead agency — each step only for the people SPEC §4 names."""
+by another commissioner (the notice becomes public), challenged by bidders during the standstill
+and resolved by the lead agency — each step only for the people SPEC §4 names. (The four-eyes
+refusals are in ``test_awards_four_eyes``.)"""
 
 import pytest
 from rest_framework.test import APIClient
@@ -10,6 +11,7 @@ from marketplace.models import Award, Complaint
 from tests.factories.accounts import AgencyFactory, user_with_role
 from tests.factories.marketplace import (
     EvaluationTenderFactory,
+    award_approver,
     bidder_of,
     commissioner_of,
     finance_of,
@@ -59,8 +61,14 @@ def recommended(tender, bids, commissioner):
 
 
 @pytest.fixture
-def approved(recommended, commissioner):
-    response = client_for(commissioner).post(f"/api/v1/awards/{recommended['uuid']}/approve/")
+def approver(tender):
+    """Another commissioner of the lead agency: neither the recommender nor the chair."""
+    return award_approver(tender)
+
+
+@pytest.fixture
+def approved(recommended, approver):
+    response = client_for(approver).post(f"/api/v1/awards/{recommended['uuid']}/approve/")
     assert response.status_code == 200, response.json()
     return response.json()
 

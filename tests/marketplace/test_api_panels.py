@@ -44,6 +44,7 @@ def people(tender):
         "commissioner": commissioner_of(tender.lead_agency),
         "chair": agency_user(tender.lead_agency),
         "alice": agency_user(),  # from a partner agency: joint commissioning
+        "bob": agency_user(tender.lead_agency),
     }
 
 
@@ -51,7 +52,10 @@ def people(tender):
 def panel(tender, people):
     response = client_for(people["commissioner"]).put(
         url(tender, "panel/"),
-        {"chair": str(people["chair"].uuid), "members": [str(people["alice"].uuid)]},
+        {
+            "chair": str(people["chair"].uuid),
+            "members": [str(people["alice"].uuid), str(people["bob"].uuid)],
+        },
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -107,8 +111,23 @@ def test_the_commissioner_names_the_panel_and_the_chair_sits_on_it(tender, panel
     assert {m["user"]["uuid"] for m in panel["members"]} == {
         str(people["chair"].uuid),
         str(people["alice"].uuid),
+        str(people["bob"].uuid),
     }
     assert not any(m["declared"] for m in panel["members"])
+
+
+def test_a_panel_of_two_is_a_400_naming_the_minimum_on_members(tender, people):
+    response = client_for(people["commissioner"]).put(
+        url(tender, "panel/"),
+        {"chair": str(people["chair"].uuid), "members": [str(people["alice"].uuid)]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "members": ["A panel has at least 3 members, the chair included: add 1 more."]
+    }
+    assert client_for(people["commissioner"]).get(url(tender, "panel/")).status_code == 404
 
 
 def test_a_browser_asking_for_html_gets_the_panel_as_json_not_an_error(tender, panel, people):
@@ -131,12 +150,15 @@ def test_only_agency_users_sit_on_a_panel(tender, people):
 
     response = client_for(people["commissioner"]).put(
         url(tender, "panel/"),
-        {"chair": str(people["chair"].uuid), "members": [str(outsider.uuid)]},
+        {
+            "chair": str(people["chair"].uuid),
+            "members": [str(people["alice"].uuid), str(outsider.uuid)],
+        },
         format="json",
     )
 
     assert response.status_code == 400
-    assert "members" in response.json()["errors"]
+    assert "agency users" in response.json()["errors"]["members"][0]
 
 
 def test_unknown_people_are_a_400_on_the_field(tender, people):
@@ -261,10 +283,11 @@ def test_members_score_independently_until_they_submit(tender, bids, panel, peop
 def test_the_whole_evaluation_ends_with_ranked_results_and_open_prices(
     tender, bids, panel, people, after_deadline
 ):
-    for user in (people["chair"], people["alice"]):
+    for user in (people["chair"], people["alice"], people["bob"]):
         declare(tender, user)
     score_and_submit(tender, people["chair"], bids, [(8, 7), (6, 6)])
     score_and_submit(tender, people["alice"], bids, [(8, 8), (7, 6)])
+    score_and_submit(tender, people["bob"], bids, [(7, 7), (6, 6)])
     chair = client_for(people["chair"])
     alice = client_for(people["alice"])
 
@@ -287,7 +310,7 @@ def test_the_whole_evaluation_ends_with_ranked_results_and_open_prices(
     priced = alice.get(f"/api/v1/bids/{bids[0].uuid}/").json()
 
     assert len(lines) == 4  # two bids × quality and social value
-    assert all(len(line["scores"]) == 2 for line in lines)
+    assert all(len(line["scores"]) == 3 for line in lines)
     assert "price" not in no_price_yet
     assert refused.status_code == 403
     assert moderated.status_code == 200, moderated.json()

@@ -1,7 +1,8 @@
-"""Awards: the first-ranked bid is recommended (another only with a reason), a commissioner of
-the lead agency approves — committing the money on the pooled budget, refusing an overdraw even
+"""Awards: the first-ranked bid is recommended (another only with a reason), another commissioner
+of the lead agency approves — committing the money on the pooled budget, refusing an overdraw even
 when two approvals race — the award notice is published, every bidder is told and sent its
-assessment summary, and the tender completes when the standstill ends."""
+assessment summary, and the tender completes when the standstill ends. (Who may approve — never
+the recommender or the chair — is ``test_awards_four_eyes``.)"""
 
 import contextlib
 import threading
@@ -27,6 +28,7 @@ from tests.factories.marketplace import (
     PanelFactory,
     PooledBudgetFactory,
     agency_user,
+    award_approver,
     bidder_of,
     commissioner_of,
     locked_panel,
@@ -68,6 +70,12 @@ def commissioner(tender):
 
 
 @pytest.fixture
+def approver(tender):
+    """Another commissioner of the lead agency: neither the recommender nor the chair."""
+    return award_approver(tender)
+
+
+@pytest.fixture
 def lot(tender):
     return tender.lots.get(number=1)
 
@@ -80,17 +88,20 @@ def recommended(lot, commissioner):
 # --- recommendation -----------------------------------------------------------
 
 
-def test_the_first_ranked_bid_is_recommended_by_default(recommended, bids, commissioner):
+def test_the_first_ranked_bid_is_recommended_by_default(tender, lot, bids, commissioner):
+    approver = award_approver(tender)
+    recommended = services.recommend_award(lot=lot, actor=commissioner)
+
     assert recommended.bid == bids[0]
     assert recommended.value == D("400000.00")
     assert recommended.status == Award.Status.RECOMMENDED
-    assert Alert.objects.filter(
-        recipient=commissioner, kind=Alert.Kind.AWARD_NOTICE, key__startswith="recommended-"
-    ).exists()
+    # Those who may approve it are alerted; the recommender (here also the chair) is not.
+    alerts = Alert.objects.filter(kind=Alert.Kind.AWARD_NOTICE, key__startswith="recommended-")
+    assert list(alerts.values_list("recipient", flat=True)) == [approver.pk]
 
 
 def test_recommending_another_bid_needs_a_reason_which_the_approvers_read(
-    tender, lot, bids, commissioner
+    tender, lot, bids, commissioner, approver
 ):
     with pytest.raises(ApplicationError) as refused:
         services.recommend_award(lot=lot, bid=bids[1], actor=commissioner)
@@ -100,7 +111,7 @@ def test_recommending_another_bid_needs_a_reason_which_the_approvers_read(
         lot=lot, bid=bids[1], actor=commissioner, reason="第一名的人员配置不符合招标文件"
     )
     assert award.bid == bids[1]
-    alert = Alert.objects.get(recipient=commissioner, key=f"recommended-{award.uuid.hex}")
+    alert = Alert.objects.get(recipient=approver, key=f"recommended-{award.uuid.hex}")
     assert "第一名的人员配置不符合招标文件" in alert.message_en
     assert AuditEvent.objects.get(action="award.recommended").details["rank"] == 2
 
@@ -126,14 +137,14 @@ def test_only_the_chair_or_a_commissioner_recommends_and_only_after_the_lock(ten
 
 
 def test_approval_commits_the_money_publishes_the_notice_and_starts_the_standstill(
-    tender, recommended, commissioner, bids
+    tender, recommended, approver, bids
 ):
     now = timezone.now()
     with time_machine.travel(now, tick=False):
-        award = services.approve_award(award=recommended, actor=commissioner)
+        award = services.approve_award(award=recommended, actor=approver)
 
     assert award.status == Award.Status.APPROVED
-    assert (award.approved_by, award.approved_at) == (commissioner, now)
+    assert (award.approved_by, award.approved_at) == (approver, now)
     assert award.notice_published_at == now
     assert award.standstill_ends_at == now + timedelta(days=10)
     ledger = selectors.budget_ledger(tender.budget)
@@ -151,7 +162,7 @@ def test_approval_commits_the_money_publishes_the_notice_and_starts_the_standsti
 def test_the_standstill_lasts_the_tenders_own_number_of_days():
     tender, _bids = evaluated(standstill_days=15)
     award = services.recommend_award(lot=tender.lots.get(number=1), actor=tender.panel.chair)
-    award = services.approve_award(award=award, actor=tender.panel.chair)
+    award = services.approve_award(award=award, actor=award_approver(tender))
     assert award.standstill_ends_at - award.approved_at == timedelta(days=15)
 
 
@@ -160,11 +171,11 @@ def test_a_recommended_award_is_not_yet_a_public_notice(tender, recommended):
 
 
 def test_every_bidder_is_alerted_and_emailed_its_assessment_summary(
-    tender, recommended, commissioner, bids, django_capture_on_commit_callbacks
+    tender, recommended, approver, bids, django_capture_on_commit_callbacks
 ):
     winner, loser = (bidder_of(bid.provider) for bid in bids)
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_award(award=recommended, actor=commissioner)
+        services.approve_award(award=recommended, actor=approver)
 
     winner_alert = Alert.objects.get(recipient=winner, kind=Alert.Kind.AWARD_NOTICE)
     loser_alert = Alert.objects.get(recipient=loser, kind=Alert.Kind.AWARD_NOTICE)
@@ -184,20 +195,21 @@ def test_every_bidder_is_alerted_and_emailed_its_assessment_summary(
     assert winner.email not in to_loser[0].to
 
 
-def test_only_a_commissioner_of_the_lead_agency_approves(tender, recommended):
+def test_only_a_commissioner_or_supervisor_of_the_lead_agency_approves(tender, recommended):
     for outsider in (
         user_with_role("finance", tender.lead_agency),
         agency_user(tender.lead_agency),
         commissioner_of(AgencyFactory()),
+        user_with_role("supervisor", AgencyFactory()),
     ):
         with pytest.raises(PermissionDenied):
             services.approve_award(award=recommended, actor=outsider)
 
 
-def test_an_award_is_approved_once(recommended, commissioner):
-    services.approve_award(award=recommended, actor=commissioner)
+def test_an_award_is_approved_once(recommended, approver):
+    services.approve_award(award=recommended, actor=approver)
     with pytest.raises(InvalidTransition):
-        services.approve_award(award=recommended, actor=commissioner)
+        services.approve_award(award=recommended, actor=approver)
 
 
 def test_an_award_that_would_overdraw_the_budget_is_refused_and_nothing_changes():
@@ -207,7 +219,7 @@ def test_an_award_that_would_overdraw_the_budget_is_refused_and_nothing_changes(
     award = services.recommend_award(lot=tender.lots.get(number=1), actor=commissioner)
 
     with pytest.raises(ApplicationError) as refused:
-        services.approve_award(award=award, actor=commissioner)
+        services.approve_award(award=award, actor=award_approver(tender))
 
     assert refused.value.code == "overdraw"
     assert "300,000.00" in refused.value.message
@@ -229,7 +241,7 @@ def test_money_earmarked_for_other_services_does_not_pay_for_the_award():
     )
     award = services.recommend_award(lot=tender.lots.get(number=1), actor=tender.panel.chair)
     with pytest.raises(ApplicationError) as refused:
-        services.approve_award(award=award, actor=tender.panel.chair)
+        services.approve_award(award=award, actor=award_approver(tender))
     assert refused.value.code == "overdraw"
 
 
@@ -241,16 +253,18 @@ def test_the_tender_is_awarded_once_every_lot_with_bids_is():
     submitted_bids(tender, ["210000.00"], lot=second)
     locked_panel(tender)
     services.compute_results(tender=tender)
-    chair = tender.panel.chair
+    chair, approver = tender.panel.chair, award_approver(tender)
 
     first = services.recommend_award(lot=tender.lots.get(number=1), actor=chair)
-    services.approve_award(award=first, actor=chair)
+    services.approve_award(award=first, actor=approver)
     tender.refresh_from_db()
     assert tender.status == Tender.Status.EVALUATION
 
     later = timezone.now() + timedelta(days=1)
     with time_machine.travel(later, tick=False):
-        services.approve_award(award=services.recommend_award(lot=second, actor=chair), actor=chair)
+        services.approve_award(
+            award=services.recommend_award(lot=second, actor=chair), actor=approver
+        )
     tender.refresh_from_db()
     assert tender.status == Tender.Status.AWARDED
     assert tender.standstill_ends_at == later + timedelta(days=10)  # the later of the two
@@ -260,9 +274,9 @@ def test_the_tender_is_awarded_once_every_lot_with_bids_is():
 
 
 def test_cancelling_an_approved_award_releases_its_money_and_reopens_evaluation(
-    tender, recommended, commissioner, lot
+    tender, recommended, commissioner, approver, lot
 ):
-    award = services.approve_award(award=recommended, actor=commissioner)
+    award = services.approve_award(award=recommended, actor=approver)
     with pytest.raises(ApplicationError):
         services.cancel_award(award=award, reason=" ", actor=commissioner)
     services.cancel_award(award=award, reason="中标机构放弃中标", actor=commissioner)
@@ -278,9 +292,9 @@ def test_cancelling_an_approved_award_releases_its_money_and_reopens_evaluation(
 
 
 def test_the_tender_completes_when_the_standstill_ends_and_not_a_second_earlier(
-    tender, recommended, commissioner
+    tender, recommended, approver
 ):
-    award = services.approve_award(award=recommended, actor=commissioner)
+    award = services.approve_award(award=recommended, actor=approver)
     end = award.standstill_ends_at
 
     assert services.advance_tenders(now=end - timedelta(seconds=1)) == 0
@@ -295,10 +309,8 @@ def test_the_tender_completes_when_the_standstill_ends_and_not_a_second_earlier(
     assert services.advance_tenders(now=end + timedelta(minutes=1)) == 0  # idempotent
 
 
-def test_beat_catches_up_on_a_standstill_that_ended_during_downtime(
-    tender, recommended, commissioner
-):
-    award = services.approve_award(award=recommended, actor=commissioner)
+def test_beat_catches_up_on_a_standstill_that_ended_during_downtime(tender, recommended, approver):
+    award = services.approve_award(award=recommended, actor=approver)
     services.advance_tenders(now=award.standstill_ends_at + timedelta(days=30))
     tender.refresh_from_db()
     assert tender.status == Tender.Status.COMPLETE
@@ -335,11 +347,12 @@ def test_two_approvals_racing_for_the_same_money_cannot_both_succeed(on_postgres
 
     monkeypatch.setattr(selectors, "remaining_by_contribution", remaining_then_wait)
     outcomes = []
+    approver = award_approver(awards[0].tender)  # the budget's lead agency leads both tenders
 
     def approve(award):
         try:
             start.wait(timeout=5)
-            services.approve_award(award=award, actor=award.tender.panel.chair)
+            services.approve_award(award=award, actor=approver)
             outcomes.append("approved")
         except ApplicationError as error:
             outcomes.append(error.code)

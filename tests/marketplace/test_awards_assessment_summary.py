@@ -14,6 +14,7 @@ from marketplace import rules, selectors, services
 from marketplace.pdf import render_assessment_summary_pdf
 from tests.factories.marketplace import (
     EvaluationTenderFactory,
+    award_approver,
     bidder_of,
     locked_panel,
     submitted_bids,
@@ -51,7 +52,7 @@ def award(tender, bids):
     services.compute_results(tender=tender)
     chair = tender.panel.chair
     award = services.recommend_award(lot=tender.lots.get(number=1), actor=chair)
-    return services.approve_award(award=award, actor=chair)
+    return services.approve_award(award=award, actor=award_approver(tender))
 
 
 def test_there_is_no_summary_before_the_award_is_approved(tender, bids):

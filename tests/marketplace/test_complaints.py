@@ -16,6 +16,7 @@ from marketplace.models import Alert, Award, Complaint, Tender
 from tests.factories.marketplace import (
     EvaluationTenderFactory,
     LotFactory,
+    award_approver,
     bidder_of,
     locked_panel,
     submitted_bids,
@@ -36,7 +37,7 @@ def setting():
     services.compute_results(tender=tender)
     commissioner = tender.panel.chair
     award = services.recommend_award(lot=tender.lots.get(number=1), actor=commissioner)
-    award = services.approve_award(award=award, actor=commissioner)
+    award = services.approve_award(award=award, actor=award_approver(tender))
     return tender, bids, award, commissioner
 
 

@@ -210,13 +210,28 @@ def test_the_tender_under_evaluation_waits_for_its_chair(seeded):
     panel = selectors.panel_of(tender)
     assert panel.chair.username == "commissioner" and panel.quality_locked_at is None
     members = {member.user.username: member for member in panel.members.all()}
-    assert set(members) == {"commissioner", "caseworker2"}
+    assert set(members) == {"commissioner", "caseworker2", "supervisor"}
     assert all(member.may_score for member in members.values())
     progress = {p.member.user.username: p.submitted for p in selectors.scoring_progress(tender)}
-    assert progress == {"commissioner": False, "caseworker2": True}
+    assert progress == {"commissioner": False, "caseworker2": True, "supervisor": True}
     # the chair has started: some scores saved, none submitted
     chair_scores = Score.objects.filter(member=members["commissioner"])
     assert chair_scores.exists() and not chair_scores.filter(submitted_at__isnull=False).exists()
+
+
+def test_every_panel_has_three_members_and_no_award_was_approved_by_its_recommender_or_chair(
+    seeded,
+):
+    awards = Award.objects.select_related("tender__panel", "recommended_by", "approved_by")
+    assert awards.filter(approved_by__isnull=False).count() == 4
+    for award in awards.filter(approved_by__isnull=False):
+        panel = award.tender.panel
+        assert panel.members.count() >= 3
+        assert award.recommended_by.username == panel.chair.username == "commissioner"
+        assert award.approved_by not in (award.recommended_by, panel.chair)
+        # the bureau's supervisor, who acts in the history without signing in
+        assert rules.is_award_supervisor(award.approved_by, award)
+        assert not award.approved_by.has_usable_password()
 
 
 def test_the_awarded_tender_is_in_its_standstill_after_a_moderated_disagreement(seeded):

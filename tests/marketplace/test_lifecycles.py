@@ -42,6 +42,7 @@ from tests.factories.marketplace import (
     PublishedTenderFactory,
     TenderFactory,
     TenderingTenderFactory,
+    award_approver,
     bidder_of,
     commissioner_of,
     finance_of,
@@ -125,9 +126,10 @@ def _recommended():
 
 
 def _approved():
-    """An approved award of the tender's only lot: the tender is awarded."""
+    """An approved award of the tender's only lot (by another commissioner than the one who
+    recommended it): the tender is awarded."""
     award, commissioner = _recommended()
-    return services.approve_award(award=award, actor=commissioner), commissioner
+    return services.approve_award(award=award, actor=award_approver(award.tender)), commissioner
 
 
 def _award_tender():
@@ -432,7 +434,7 @@ def test_a_cancelled_award_is_neither_approved_nor_cancelled_again():
     award, commissioner = _recommended()
     services.cancel_award(award=award, reason=REASON, actor=commissioner)
     with pytest.raises(InvalidTransition):
-        services.approve_award(award=award, actor=commissioner)
+        services.approve_award(award=award, actor=award_approver(award.tender))
     with pytest.raises(InvalidTransition):
         services.cancel_award(award=award, reason=REASON, actor=commissioner)
 

@@ -21,6 +21,7 @@ from tests.factories.accounts import AgencyFactory
 from tests.factories.marketplace import (
     BidFactory,
     TenderingTenderFactory,
+    award_approver,
     bidder_of,
     commissioner_of,
     complete_bid,
@@ -335,7 +336,7 @@ def awarded(tender):
         locked_panel(tender, chair=commissioner)
         services.compute_results(tender=tender)
         award = services.recommend_award(lot=tender.lots.get(), actor=commissioner)
-        award = services.approve_award(award=award, actor=commissioner)
+        award = services.approve_award(award=award, actor=award_approver(tender))
     return {"winning": winning, "losing": losing, "award": award, "after": after}
 
 

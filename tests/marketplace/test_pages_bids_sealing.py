@@ -67,7 +67,9 @@ def world():
     commissioner = commissioner_of(tender.lead_agency)
     chair = agency_user(tender.lead_agency)
     member = agency_user()
-    panel = services.set_panel(tender=tender, chair=chair, members=[member], actor=commissioner)
+    panel = services.set_panel(
+        tender=tender, chair=chair, members=[member, agency_user()], actor=commissioner
+    )
     for panel_member in panel.members.all():
         services.declare_conflict(member=panel_member, has_conflict=False)
     superuser = UserFactory(is_superuser=True, is_staff=True)

@@ -16,6 +16,7 @@ from tests.factories.accounts import AgencyFactory
 from tests.factories.marketplace import (
     TenderingTenderFactory,
     agency_user,
+    award_approver,
     bidder_of,
     commissioner_of,
     finance_of,
@@ -117,21 +118,43 @@ def score_data(tender, quality, social):
 def test_a_commissioner_names_the_panel_from_agency_staff(client_en, tender, commissioner):
     chair = agency_user(tender.lead_agency, username="panel-chair")
     member = agency_user(tender.lead_agency, username="panel-member")
+    second = agency_user(tender.lead_agency, username="panel-member-2")
     client_en.force_login(commissioner)
     page = text(client_en.get(url("panel_setup", tender)))
     assert str(chair) in page and str(member) in page
+    assert "A panel has at least 3 members, the chair included." in page
 
     response = client_en.post(
-        url("panel_setup", tender), {"chair": chair.pk, "members": [member.pk]}
+        url("panel_setup", tender), {"chair": chair.pk, "members": [member.pk, second.pk]}
     )
 
     assert response.status_code == 302
     assert set(PanelMember.objects.values_list("user__username", flat=True)) == {
         "panel-chair",
         "panel-member",
+        "panel-member-2",
     }
     progress = text(client_en.get(url("panel_setup", tender)))
     assert "Not declared yet" in progress
+    assert f"Named by {commissioner} on" in progress
+
+
+def test_a_panel_of_two_is_refused_next_to_the_members_field(client_en, tender, commissioner):
+    chair = agency_user(tender.lead_agency)
+    member = agency_user(tender.lead_agency)
+    client_en.force_login(commissioner)
+
+    response = client_en.post(
+        url("panel_setup", tender), {"chair": chair.pk, "members": [member.pk]}
+    )
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["members"] == [
+        "A panel has at least 3 members, the chair included: add 1 more."
+    ]
+    assert 'id="id_members_error"' in text(response)
+    assert not PanelMember.objects.exists()
 
 
 def test_only_the_lead_agency_commissioners_name_the_panel(client_en, tender, people):
@@ -376,7 +399,7 @@ def test_a_commissioner_answers_a_complaint(
     _lock(tender, scored, people, after, bids)
     with time_machine.travel(after, tick=False):
         award = services.recommend_award(lot=tender.lots.get(), actor=commissioner)
-        award = services.approve_award(award=award, actor=commissioner)
+        award = services.approve_award(award=award, actor=award_approver(tender))
         complaint = services.lodge_complaint(
             award=award,
             bid=bids[1],

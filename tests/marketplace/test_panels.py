@@ -1,6 +1,6 @@
-"""Evaluation in two envelopes: a panel of agency users declares conflicts, scores quality
-independently, the chair moderates, and only when moderation is locked are prices revealed,
-price scores computed and bids ranked per lot."""
+"""Evaluation in two envelopes: a panel of at least three agency users declares conflicts,
+scores quality independently, the chair moderates, and only when moderation is locked are
+prices revealed, price scores computed and bids ranked per lot."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from core.errors import ApplicationError
 from evaluation.selectors.ratings import PastPerformance
 from marketplace import scoring, selectors, services
-from marketplace.models import BidResult, Criterion, ModeratedScore, Score, Tender
+from marketplace.models import BidResult, Criterion, ModeratedScore, Panel, Score, Tender
 from tests.factories.accounts import user_with_role
 from tests.factories.marketplace import (
     STANDARD_CRITERIA,
@@ -130,10 +130,55 @@ def test_provider_people_cannot_sit_on_a_panel(tender, commissioner, bids):
         services.set_panel(
             tender=tender,
             chair=agency_user(tender.lead_agency),
-            members=[bidder_of(bids[0].provider)],
+            members=[agency_user(tender.lead_agency), bidder_of(bids[0].provider)],
             actor=commissioner,
         )
     assert "agency users" in refused.value.field_errors["members"][0]
+
+
+def test_a_panel_of_two_is_refused_with_a_field_error_naming_the_minimum(
+    tender, commissioner, people
+):
+    # The chair counts once, even when also ticked as a member.
+    for members in ([people["alice"]], [people["chair"], people["alice"]]):
+        with pytest.raises(ApplicationError) as refused:
+            services.set_panel(
+                tender=tender, chair=people["chair"], members=members, actor=commissioner
+            )
+        assert refused.value.field_errors["members"] == [
+            "A panel has at least 3 members, the chair included: add 1 more."
+        ]
+    assert not Panel.objects.filter(tender=tender).exists()
+
+
+def test_a_panel_cannot_shrink_below_the_minimum(tender, commissioner, people, panel):
+    with pytest.raises(ApplicationError) as refused:
+        services.set_panel(
+            tender=tender, chair=people["chair"], members=[people["bob"]], actor=commissioner
+        )
+    assert "at least 3 members" in refused.value.field_errors["members"][0]
+    assert {m.user for m in panel.members.all()} == set(people.values())
+
+
+def test_the_minimum_panel_size_is_a_setting(tender, commissioner, people, settings):
+    settings.PANEL_MIN_MEMBERS = 4
+    with pytest.raises(ApplicationError) as refused:
+        services.set_panel(
+            tender=tender,
+            chair=people["chair"],
+            members=[people["alice"], people["bob"]],
+            actor=commissioner,
+        )
+    assert refused.value.field_errors["members"] == [
+        "A panel has at least 4 members, the chair included: add 1 more."
+    ]
+    panel = services.set_panel(
+        tender=tender,
+        chair=people["chair"],
+        members=[people["alice"], people["bob"], agency_user()],
+        actor=commissioner,
+    )
+    assert panel.members.count() == 4
 
 
 def test_a_conflict_needs_a_note_and_a_declaration_is_made_once(panel, people):

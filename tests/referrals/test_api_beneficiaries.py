@@ -7,13 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from core.models import AuditEvent
 from referrals.models import AssistanceStatus, Beneficiary, NeedAssessment
-from tests.factories.accounts import TEST_PASSWORD, AgencyFactory, user_with_role
+from tests.factories.accounts import TEST_PASSWORD, AgencyFactory, api_token_for, user_with_role
 from tests.factories.places import shanghai_district
 from tests.factories.providers import VerifiedProviderFactory, provider_staff_of
 from tests.factories.referrals import BeneficiaryFactory, NeedAssessmentFactory, id_number
@@ -83,8 +82,7 @@ def client_for(user) -> APIClient:
 def token_client(user) -> APIClient:
     """A client signed in by token, as an integration would be: the user is loaded per request."""
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

@@ -8,13 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from core.models import AuditEvent
 from referrals.models import Consent, Referral, ShareableField
-from tests.factories.accounts import AgencyFactory, user_with_role
+from tests.factories.accounts import AgencyFactory, api_token_for, user_with_role
 from tests.factories.places import shanghai_district
 from tests.factories.providers import ServiceFactory, VerifiedProviderFactory, provider_staff_of
 from tests.factories.referrals import (
@@ -120,8 +119,7 @@ def client_for(user) -> APIClient:
 
 def token_client(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

@@ -9,13 +9,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from providers.models import Service
 from referrals.models import UnmetNeed
-from tests.factories.accounts import AgencyFactory, user_with_role
+from tests.factories.accounts import AgencyFactory, api_token_for, user_with_role
 from tests.factories.places import StreetFactory, shanghai_district
 from tests.factories.providers import ServiceFactory, SiteFactory, VerifiedProviderFactory
 from tests.factories.referrals import BeneficiaryFactory, NeedFactory, id_number
@@ -193,7 +192,7 @@ def test_another_agencys_person_cannot_be_matched(person):
 
 def test_matching_runs_a_fixed_number_of_queries(caseworker, person):
     api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=caseworker).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(caseworker)}")
 
     def count():
         cache.clear()  # the categories and areas read again, as after a restart
@@ -306,7 +305,7 @@ def test_unmet_needs_are_listed_for_the_agency_only_and_filtered(caseworker, per
 
 def test_the_unmet_need_list_runs_a_fixed_number_of_queries(caseworker, person, agency):
     api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=caseworker).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(caseworker)}")
 
     def add(count):
         for _index in range(count):

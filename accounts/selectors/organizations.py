@@ -1,10 +1,9 @@
-"""Reads of users, organizations and the audit log, scoped to what the user may see."""
+"""Reads of organizations and of the roles people hold in them."""
 
 from django.db.models import QuerySet
 
 from accounts import rules as account_rules
-from accounts.models import Membership, Organization, Role
-from core.models import AuditEvent
+from accounts.models import Membership, Organization
 
 
 def memberships_of(user) -> QuerySet[Membership]:
@@ -44,14 +43,3 @@ def organization_members(*, organization: Organization) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__username", "role")
     )
-
-
-def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
-    """Platform administrators see every event; supervisors those of their agencies."""
-    events = AuditEvent.objects.select_related("actor", "organization")
-    if account_rules.is_platform_admin(user):
-        return events
-    agencies = account_rules.organizations_where(user, Role.SUPERVISOR)
-    if not agencies:
-        return events.none()
-    return events.filter(organization_id__in=agencies)

@@ -1,4 +1,4 @@
-"""Writes for organizations and memberships; each one is audited."""
+"""Writes for organizations and the roles people hold in them; each one is audited."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _

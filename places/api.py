@@ -17,7 +17,7 @@ from places.models import Area
 class AreaSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text=_("Name in the requested language"))
     level_label = serializers.CharField(source="get_level_display", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Area

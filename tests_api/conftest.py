@@ -25,6 +25,9 @@ ROLES = {
 def django_db_setup(django_db_blocker):
     """Use the database the script prepared (migrated, areas, demo data) instead of an
     empty test database: the API answers with real objects only where there are some."""
+    if settings.SETTINGS_MODULE != "tests_api.settings":
+        # Never run against another database (a developer's own db.sqlite3).
+        pytest.exit("tests_api/ runs under tests_api.settings: use `make api-fuzz`.", returncode=2)
     with django_db_blocker.unblock():
         if not get_user_model().objects.filter(username__in=ROLES.values()).exists():
             pytest.exit(

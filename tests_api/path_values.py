@@ -53,52 +53,50 @@ def _resource(collection: str) -> str:
     return collection.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _collection(template: str) -> str | None:
+    """The path up to the last parameter: ``/api/v1/tenders/{id}/awards/`` of
+    ``/api/v1/tenders/{id}/awards/{uuid}/approve/``; None without parameters."""
+    names = PARAMETER.findall(template)
+    return template[: template.index("{" + names[-1] + "}")] if names else None
+
+
 class PathValues:
     """Known parameter values per path template, collected once before the run."""
 
     def __init__(self):
-        self._values: dict[str, list[dict]] = {}
+        self._values: dict[str, list[dict]] = {}  # by collection
+        self._answers: dict[str, list[object]] = {}  # by path read
+        self._visiting: set[str] = set()
+        self._get: Get | None = None
+        self._headers: list[dict] = []
+        self._lists: set[str] = set()
+        self._details: set[str] = set()
 
     def collect(self, *, get: Get, paths: dict, headers: list[dict]) -> None:
         """Read the collections of the schema's ``paths`` with ``get``, as each of ``headers``."""
-        self._get = get
-        self._headers = headers
-        get_templates = {path for path, operations in paths.items() if "get" in operations}
-        self._lists = {t for t in get_templates if not t.endswith("}/")}
-        self._details = get_templates - self._lists
-        self._answers: dict[str, list[object]] = {}
-        self._visiting: set[str] = set()
+        self._get, self._headers = get, headers
+        readable = {path for path, operations in paths.items() if "get" in operations}
+        self._lists = {path for path in readable if not path.endswith("}/")}
+        self._details = readable - self._lists
         for template in paths:
             self.values_for(template)
 
-    def _values_of(self, template: str) -> list[dict]:
-        names = PARAMETER.findall(template)
-        if not names:
-            return []
-        return self._values.get(template[: template.index("{" + names[-1] + "}")], [])
-
     def values_for(self, template: str) -> list[dict]:
         """Values of all parameters of ``template`` that together name a real object."""
-        names = PARAMETER.findall(template)
-        if not names:
+        collection = _collection(template)
+        if collection is None:
             return [{}]
-        last = names[-1]
-        collection = template[: template.index("{" + last + "}")]
-        if collection in self._values:
-            return self._values[collection]
-        if collection in self._visiting:
-            return []
-        self._visiting.add(collection)
-        try:
+        if collection not in self._values and collection not in self._visiting:
+            self._visiting.add(collection)
+            last = PARAMETER.findall(template)[-1]
             found = []
             for values, item in self._objects_in(collection):
                 identifier = _identifier(item, last)
                 if identifier is not None and {**values, last: identifier} not in found:
                     found.append({**values, last: identifier})
             self._values[collection] = found
-            return found
-        finally:
             self._visiting.discard(collection)
+        return self._values.get(collection, [])
 
     def _objects_in(self, collection: str):
         """(parent values, item) of the objects of ``collection``, read as every role."""
@@ -135,7 +133,7 @@ class PathValues:
 
     def choose(self, template: str, generated: dict) -> st.SearchStrategy:
         """The generated path parameters of ``template``, or (as often) known ones."""
-        known = self._values_of(template)
+        known = self._values.get(_collection(template) or "", [])
         if not known:
             return st.just(generated)
         real = st.sampled_from(known).map(lambda values: {**generated, **values})

@@ -74,8 +74,8 @@ def _checked_as(role):
     @pytest.mark.django_db
     @schema.parametrize()
     def test(case, auth_headers):
-        # Only the token exchange is rate-limited; its counter must not turn the
-        # run's own requests into 429s.
+        # Rate limits (the token exchange's) count in the cache: the run's own
+        # requests must not turn each other into 429s.
         cache.clear()
         case.call_and_validate(headers=auth_headers[role], checks=CHECKS)
 

@@ -55,7 +55,7 @@ class KPISerializer(serializers.ModelSerializer):
         read_only_fields = fields
         # "" for a KPI the platform does not count (DRF drops ``allow_blank`` from
         # read-only fields; the schema's enum must admit it).
-
+        extra_kwargs = {"measure": {"allow_blank": True}}
 
 
 class OutcomeTargetSerializer(serializers.ModelSerializer):

@@ -160,10 +160,11 @@ def approve_award(*, award: Award, actor: User, now=None) -> Award:
     Refused to whoever recommended it or chaired the panel (four eyes), with
     who may approve instead. Commits the award's value on the pooled budget
     (refused, with what is available, when it would overdraw the budget or an
-    earmark — also when two approvals race: the budget row stays locked), publishes the award
-    notice, starts the standstill (``Tender.standstill_days``) and, once every
-    lot with bids is awarded, moves the tender to awarded. Every bidder on the
-    lot is alerted and e-mailed its assessment summary (PDF) after commit.
+    earmark — also when two approvals race: the budget row stays locked),
+    publishes the award notice, starts the standstill
+    (``Tender.standstill_days``) and, once every lot with bids is awarded,
+    moves the tender to awarded. Every bidder on the lot is alerted and
+    e-mailed its assessment summary (PDF) after commit.
     """
     now = now or timezone.now()
     tender = Tender.objects.select_for_update().get(pk=award.tender_id)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from contracts.models import Claim, Contract, ProgressReport
+from contracts.services import milestones as milestone_services
 from contracts.services import notices as notice_services
 from contracts.services import payments
 from tests.factories.accounts import AgencyFactory, user_with_role
@@ -29,6 +30,7 @@ from tests.factories.marketplace import (
     finance_of,
 )
 from tests.factories.providers import VerifiedProviderFactory
+from tests.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +138,33 @@ def test_the_list_shows_milestones_without_working_out_whether_they_are_claimabl
     [milestone] = row["milestones"]
     assert milestone["status"] == "pending"
     assert "claimable" not in milestone
+
+
+def test_the_list_the_contract_and_its_milestones_match_the_schema(contract):
+    """The list's milestones leave out the claim fields, the contract's have them (and a
+    milestone no longer pending has no claim amount); blank kinds of outcome answer ""."""
+    commissioner = commissioner_of(contract.lead_agency)
+    client = client_for(commissioner)
+    [milestone] = contract.milestones.all()
+    milestone_services.waive_milestone(
+        milestone=milestone, actor=commissioner, reason="服务对象已迁出"
+    )
+
+    answers = {
+        "/api/v1/contracts/": client.get("/api/v1/contracts/"),
+        "/api/v1/contracts/{uuid}/": client.get(contract_url(contract)),
+        "/api/v1/contracts/{uuid}/milestones/": client.get(contract_url(contract, "milestones/")),
+    }
+
+    assert [answer.status_code for answer in answers.values()] == [200, 200, 200]
+    [waived] = answers["/api/v1/contracts/{uuid}/milestones/"].json()
+    assert (waived["status"], waived["outcome_kind"], waived["claim_amount"]) == (
+        "waived",
+        "",
+        None,
+    )
+    for path, answer in answers.items():
+        assert_matches_schema(answer, "GET", path)
 
 
 def test_a_funders_finance_officer_follows_the_money_but_not_the_reports(contract, partner):

@@ -19,6 +19,7 @@ from tests.factories.marketplace import (
     submitted_bids,
 )
 from tests.factories.providers import VerifiedProviderFactory
+from tests.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +163,8 @@ def test_a_losing_bidder_complains_during_the_standstill(approved, bids, commiss
     assert lodged.json()["provider"]["uuid"] == str(bids[1].provider.organization.uuid)
     seen_by_agency = client_for(commissioner).get(f"/api/v1/awards/{approved['uuid']}/complaints/")
     assert [c["uuid"] for c in seen_by_agency.json()] == [lodged.json()["uuid"]]
+    assert_matches_schema(lodged, "POST", "/api/v1/awards/{uuid}/complaints/")
+    assert_matches_schema(seen_by_agency, "GET", "/api/v1/awards/{uuid}/complaints/")
 
 
 def test_a_provider_that_did_not_bid_cannot_complain(approved):

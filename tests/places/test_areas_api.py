@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from places.models import Area
 from tests.factories.places import CityFactory, DistrictFactory, ProvinceFactory, StreetFactory
+from tests.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,18 @@ def test_anyone_may_read_areas_without_signing_in(client):
 
     assert response.status_code == 200
     assert response.json()["count"] >= 1
+
+
+def test_a_province_has_no_parent_and_the_schema_says_so(client):
+    province = ProvinceFactory()
+
+    listed = client.get(LIST_URL, {"level": "province"})
+    opened = client.get(reverse("api-areas-detail", args=[province.code]))
+
+    assert opened.status_code == 200
+    assert opened.json()["parent"] is None
+    assert_matches_schema(listed, "GET", "/api/v1/areas/")
+    assert_matches_schema(opened, "GET", "/api/v1/areas/{code}/")
 
 
 def test_areas_cannot_be_written_through_the_api(client):

@@ -23,6 +23,7 @@ from tests.factories.providers import (
     provider_staff_of,
 )
 from tests.factories.taxonomy import need_category
+from tests.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,23 @@ def test_only_verified_providers_are_public(api, pudong):
     for provider in hidden:
         detail = api.get(reverse("api-providers-detail", args=[provider.uuid]))
         assert detail.status_code == 404
+
+
+def test_a_provider_with_blank_details_matches_the_schema(api):
+    """No website, e-mail, grade, credit code or area: "" and null where the schema says so."""
+    provider = VerifiedProviderFactory(
+        organization__credit_code=None, organization__area=None, website="", public_email=""
+    )
+
+    listed = api.get(reverse("api-providers-list"))
+    opened = api.get(reverse("api-providers-detail", args=[provider.uuid]))
+
+    assert opened.status_code == 200
+    body = opened.json()
+    assert (body["website"], body["grade_source"]) == ("", "")
+    assert (body["credit_code"], body["district"]) == (None, None)
+    assert_matches_schema(listed, "GET", "/api/v1/providers/")
+    assert_matches_schema(opened, "GET", "/api/v1/providers/{uuid}/")
 
 
 def test_provider_list_runs_a_fixed_number_of_queries(api, pudong):

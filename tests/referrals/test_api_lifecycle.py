@@ -24,6 +24,7 @@ from tests.factories.referrals import (
     id_number,
 )
 from tests.factories.taxonomy import need_category
+from tests.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -428,6 +429,32 @@ def test_the_provider_list_never_carries_shared_data(staff, need, service):
     [row] = response.json()["results"]
     assert set(row) == PENDING_KEYS
     assert_nothing_personal(response)
+
+
+def test_each_view_of_a_referral_matches_the_schema(caseworker, staff, person, need, service):
+    """The agency's view (blank reasons), the provider's pending view and its accepted
+    view (the pending one and more: the schema must not call that ambiguous)."""
+    draft = referral_in(Referral.Status.DRAFT, need, service)
+    other_needs = NeedFactory.create_batch(2, assessment__beneficiary=person)
+    pending = referral_in(Referral.Status.SENT, other_needs[0], service)
+    accepted = referral_in(Referral.Status.ACCEPTED, other_needs[1], service)
+    ConsentFactory(referral=accepted, fields=["name"], purpose="Arrange home care")
+
+    answers = [
+        client_for(caseworker).get(detail(draft)),
+        client_for(staff).get(detail(pending)),
+        client_for(staff).get(detail(accepted)),
+    ]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert answers[0].json()["decline_reason"] == ""
+    assert "shared" in answers[2].json()
+    for answer in answers:
+        assert_matches_schema(answer, "GET", "/api/v1/referrals/{uuid}/")
+    for user in (caseworker, staff):
+        listed = client_for(user).get(reverse("api-referrals-list"))
+        assert listed.status_code == 200
+        assert_matches_schema(listed, "GET", "/api/v1/referrals/")
 
 
 def test_a_revoked_consent_hides_the_fields_again(caseworker, staff, need, service):

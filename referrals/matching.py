@@ -18,9 +18,7 @@ service covers the person's area or one of its ancestors (street → district
 point. Without a point, only coverage counts; without an area either, nothing
 can be matched.
 
-**Eligibility** (``ELIGIBILITY_RULES``): age, gender, household registration
-and assistance status. Each rule is a database condition plus the sentence
-that explains a failure; a service failing any rule is listed as ineligible.
+**Eligibility** (``referrals.eligibility``): a service failing any rule is ineligible.
 
 **Ranking** (``COMPONENTS``): each component gives 0 to ``weight`` points as
 a database expression, with one sentence saying why — category fit,
@@ -58,8 +56,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 from typing import NamedTuple
 
 from django.core.cache import cache
@@ -89,11 +85,12 @@ from core.errors import ApplicationError
 from evaluation.selectors import ratings as rating_selectors
 from places.models import Area
 from providers import selectors as provider_selectors
-from providers.selectors import CAPACITY_STALE_AFTER, ServiceGender, ServiceHouseholdRegistration
+from providers.selectors import CAPACITY_STALE_AFTER
 from referrals.distance import distance_expression as _distance_expression
 from referrals.distance import flat_km as _flat_km
 from referrals.distance import km_per_degree as _km_per_degree
-from referrals.models.beneficiaries import AssistanceStatus, Beneficiary
+from referrals.eligibility import ELIGIBILITY_RULES, EligibilityRule
+from referrals.models.beneficiaries import Beneficiary
 from taxonomy.models import NeedCategory
 
 # Services, providers and sites are the providers app's rows, read through its selectors.
@@ -170,101 +167,6 @@ class MatchContext:
     def site_is_in_box(self, prefix: str = "") -> Q:
         latitudes, longitudes = self.bounding_box()
         return Q(**{f"{prefix}latitude__range": latitudes, f"{prefix}longitude__range": longitudes})
-
-
-# --- eligibility ------------------------------------------------------------------
-
-
-class EligibilityRule(ABC):
-    """A hard condition of a service on the person; ``explain`` says why it is not met."""
-
-    name = ""
-
-    @abstractmethod
-    def condition(self, context: MatchContext) -> Q | None:
-        """Services meeting the rule for this person; None when every service does."""
-
-    @abstractmethod
-    def explain(self, service: Service, context: MatchContext) -> str:
-        """Why ``service`` refuses this person, in one sentence."""
-
-
-class AgeRule(EligibilityRule):
-    name = "age"
-
-    def condition(self, context):
-        return (Q(min_age__isnull=True) | Q(min_age__lte=context.age)) & (
-            Q(max_age__isnull=True) | Q(max_age__gte=context.age)
-        )
-
-    def explain(self, service, context):
-        ages = {"min": service.min_age, "max": service.max_age, "age": context.age}
-        if service.max_age is None:
-            return _("For people aged %(min)d and over; this person is %(age)d.") % ages
-        if service.min_age is None:
-            return _("For people aged up to %(max)d; this person is %(age)d.") % ages
-        return _("For people aged %(min)d to %(max)d; this person is %(age)d.") % ages
-
-
-class GenderRule(EligibilityRule):
-    name = "gender"
-
-    def condition(self, context):
-        return Q(gender__in=[ServiceGender.ANY, context.beneficiary.gender])
-
-    def explain(self, service, context):
-        if service.gender == ServiceGender.FEMALE:
-            return _("For women and girls only.")
-        return _("For men and boys only.")
-
-
-class HouseholdRegistrationRule(EligibilityRule):
-    name = "household_registration"
-
-    def condition(self, context):
-        if context.beneficiary.local_household_registration:
-            return None
-        return Q(household_registration=ServiceHouseholdRegistration.ANY)
-
-    def explain(self, service, context):
-        return _(
-            "Only for people with a local household registration (hukou); this person's is "
-            "elsewhere."
-        )
-
-
-class AssistanceStatusRule(EligibilityRule):
-    """A service may require any one of several statuses (dibao, disability…); none = open."""
-
-    name = "assistance_status"
-
-    def condition(self, context):
-        open_to_all = Q(required_statuses=[])
-        # The statuses are a JSON list of codes; a code in quotes appears in its text
-        # only as a whole element (no code is part of another), on SQLite and PostgreSQL.
-        return reduce(
-            or_,
-            (
-                Q(required_statuses__icontains=f'"{status}"')
-                for status in context.beneficiary.assistance_statuses
-            ),
-            open_to_all,
-        )
-
-    def explain(self, service, context):
-        names = dict(AssistanceStatus.choices)
-        labels = ", ".join(str(names.get(code, code)) for code in service.required_statuses)
-        return _("Only for people receiving one of: %(statuses)s; this person receives none.") % {
-            "statuses": labels
-        }
-
-
-ELIGIBILITY_RULES: tuple[EligibilityRule, ...] = (
-    AgeRule(),
-    GenderRule(),
-    HouseholdRegistrationRule(),
-    AssistanceStatusRule(),
-)
 
 
 # --- ranking components -------------------------------------------------------------

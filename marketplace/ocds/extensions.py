@@ -4,6 +4,7 @@ process (the contracts app: the signed contract, amendments, payments, its end)
 without marketplace naming them.
 """
 
+from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ if TYPE_CHECKING:  # the releases module imports this one
     from marketplace.ocds.releases import Process, Stage
 
 
-class ProcessExtension:
+class ProcessExtension(ABC):
     """Later stages of contracting processes, published by an app above marketplace.
 
     ``load`` reads what the extension needs for many processes at once (a fixed
@@ -22,14 +23,17 @@ class ProcessExtension:
 
     name = ""
 
+    @abstractmethod
     def load(self, processes: list["Process"]) -> None:
-        raise NotImplementedError
+        """Read the extension's rows for all ``processes`` into ``process.extra[name]``."""
 
+    @abstractmethod
     def stages(self, process: "Process") -> list["Stage"]:
-        raise NotImplementedError
+        """The releases the extension adds to ``process``, oldest first."""
 
+    @abstractmethod
     def sections(self, process: "Process", at: datetime) -> tuple[dict, list[tuple]]:
-        raise NotImplementedError
+        """The release sections public at ``at``, and the (organization, role) pairs."""
 
 
 _registered: list[ProcessExtension] = []

@@ -36,7 +36,8 @@ from playwright.sync_api import expect
 from marketplace import services
 from marketplace.models import Tender
 from tests.browser.conftest import STEP_TIMEOUT_MS
-from tests.factories.accounts import TEST_PASSWORD, AgencyFactory, user_with_role
+from tests.browser.helpers import sign_in
+from tests.factories.accounts import AgencyFactory, user_with_role
 from tests.factories.marketplace import (
     ContributionFactory,
     SubmittedBidFactory,
@@ -121,13 +122,7 @@ def browser_of(browser, live_server, site_pages):
         context.route(lambda url: not own_origin.match(url), refuse_outside)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/accounts/login/")
-        page.get_by_role("button", name="English").click()
-        expect(page.locator("html")).to_have_attribute("lang", "en")
-        page.fill('input[name="username"]', username)
-        page.fill('input[name="password"]', TEST_PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        expect(page).to_have_url(re.compile(r"/app/$"))
+        sign_in(page, username)
         return page
 
     open_for.outside_requests = outside_requests

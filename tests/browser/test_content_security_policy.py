@@ -27,7 +27,8 @@ from cms.sections import create_sections, section_pages
 from demo.cms import seed_guides, seed_news, seed_policies
 from evaluation.services.ratings import recompute_ratings
 from tests.browser.conftest import STEP_TIMEOUT_MS
-from tests.factories.accounts import TEST_PASSWORD, AgencyFactory, UserFactory, user_with_role
+from tests.browser.helpers import sign_in
+from tests.factories.accounts import AgencyFactory, UserFactory, user_with_role
 from tests.factories.contracts import active_contract
 from tests.factories.evaluation import (
     OutcomeFactory,
@@ -159,11 +160,7 @@ def browser_of(browser, live_server):
 
         page.on("console", keep_policy_message)
         if username:
-            page.goto("/accounts/login/")
-            page.fill('input[name="username"]', username)
-            page.fill('input[name="password"]', TEST_PASSWORD)
-            page.locator("main form button[type=submit]").click()
-            expect(page).to_have_url(re.compile(r"/app/$"))
+            sign_in(page, username, english=False)
         return page
 
     open_for.outside_requests = outside_requests

@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 
 from contracts.models import Contract, Milestone
 from tests.browser.conftest import STEP_TIMEOUT_MS
+from tests.browser.helpers import sign_in
 from tests.factories.accounts import TEST_PASSWORD, AgencyFactory
 from tests.factories.contracts import standing_award
 from tests.factories.marketplace import (
@@ -89,14 +90,7 @@ def browser_of(browser, live_server):
         context.route(lambda url: not own_origin.match(url), refuse_outside)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/accounts/login/")
-        page.get_by_role("button", name="English").click()
-        expect(page.locator("html")).to_have_attribute("lang", "en")
-        if username:
-            page.fill('input[name="username"]', username)
-            page.fill('input[name="password"]', TEST_PASSWORD)
-            page.locator("main form button[type=submit]").click()
-            expect(page).to_have_url(re.compile(r"/app/$"))
+        sign_in(page, username)
         return page
 
     open_for.outside_requests = outside_requests

@@ -35,7 +35,8 @@ from evaluation.services import outcomes as outcome_services
 from evaluation.services import surveys as survey_services
 from evaluation.services.ratings import month_of, month_range, recompute_ratings
 from tests.browser.conftest import STEP_TIMEOUT_MS
-from tests.factories.accounts import TEST_PASSWORD, AgencyFactory, user_with_role
+from tests.browser.helpers import sign_in
+from tests.factories.accounts import AgencyFactory, user_with_role
 from tests.factories.evaluation import (
     AssessorOrganizationFactory,
     StandardsFrameworkFactory,
@@ -135,13 +136,7 @@ def browser_of(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         if username:
-            page.goto("/accounts/login/")
-            page.get_by_role("button", name="English").click()
-            expect(page.locator("html")).to_have_attribute("lang", "en")
-            page.fill('input[name="username"]', username)
-            page.fill('input[name="password"]', TEST_PASSWORD)
-            page.locator("main form button[type=submit]").click()
-            expect(page).to_have_url(re.compile(r"/app/$"))
+            sign_in(page, username)
         return page
 
     open_for.outside_requests = outside_requests

@@ -28,7 +28,8 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from referrals.selectors import age_band
 from tests.browser.conftest import STEP_TIMEOUT_MS
-from tests.factories.accounts import TEST_PASSWORD, AgencyFactory, user_with_role
+from tests.browser.helpers import sign_in
+from tests.factories.accounts import AgencyFactory, user_with_role
 from tests.factories.places import StreetFactory, shanghai_district
 from tests.factories.providers import (
     ServiceFactory,
@@ -164,13 +165,7 @@ def test_a_person_is_referred_with_consent_served_and_the_referral_closed(
 
 
 def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.fill('input[name="username"]', username)
-    page.fill('input[name="password"]', TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/app/$"))
+    sign_in(page, username)
 
 
 def _record_the_person_not_found_by_id_number(page):
